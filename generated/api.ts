@@ -1,0 +1,339 @@
+/* Generated from openapi/streaming-api.yaml by `npm run generate`. Do not edit by hand. */
+
+export interface paths {
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message and receive the assistant's reply.
+         * @description Streams the reply as Server-Sent Events when the request has `Accept: text/event-stream`,
+         *     otherwise returns it as one JSON body once the model has finished.
+         */
+        post: operations["sendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report liveness and which model answers.
+         * @description Tells whether the server is up, which provider and model it uses, and whether that is the built-in demo model.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description A user message, with the earlier turns of the conversation for context. */
+        SendMessageRequest: {
+            /** @description The user's new message. */
+            message: string;
+            /** @description Earlier turns, oldest first. The server keeps no conversation state; send what the model should see. */
+            history?: components["schemas"]["ChatTurn"][];
+            /** @description The client's conversation id, used only for correlation in logs. */
+            conversationId?: string;
+        };
+        /** @description One earlier turn of the conversation. */
+        ChatTurn: {
+            role: components["schemas"]["ChatRole"];
+            content: string;
+        };
+        /**
+         * @description Who wrote a turn.
+         * @enum {string}
+         */
+        ChatRole: "user" | "assistant" | "system";
+        /** @description The whole reply (JSON mode). */
+        MessageResponse: {
+            message: components["schemas"]["AssistantMessage"];
+            finishReason: components["schemas"]["FinishReason"];
+            usage?: components["schemas"]["Usage"];
+            model: components["schemas"]["ModelInfo"];
+        };
+        /** @description A message written by the model. */
+        AssistantMessage: {
+            /** @description Server-generated message id. */
+            id: string;
+            /** @constant */
+            role: "assistant";
+            content: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description Why the model stopped, as the provider reported it (`stop`, `length`, `content_filter`, …). */
+        FinishReason: string;
+        /** @description Token counts, when the provider reports them. */
+        Usage: {
+            inputTokens: number;
+            outputTokens: number;
+            totalTokens: number;
+        };
+        /** @description Which model produced a reply. */
+        ModelInfo: {
+            /**
+             * @description `demo` is the built-in offline model; `openai-compatible` is any endpoint speaking the OpenAI chat completions API.
+             * @enum {string}
+             */
+            provider: "openai-compatible" | "demo";
+            /** @description The model name sent to the provider. */
+            name: string;
+            /** @description True when replies come from the built-in demo model, not a real LLM. */
+            demo: boolean;
+        };
+        /** @description Liveness and the active model. */
+        Health: {
+            /** @constant */
+            status: "ok";
+            model: components["schemas"]["ModelInfo"];
+        };
+        /**
+         * @description The SSE event names. The payload of event `x` is the schema `XEvent`.
+         * @enum {string}
+         */
+        StreamEventName: "token" | "complete" | "error";
+        /** @description Event `token`: the next non-empty piece of the reply. */
+        TokenEvent: {
+            content: string;
+        };
+        /** @description Event `complete`: sent exactly once, last, when the reply finished. `content` equals every token's content joined. */
+        CompleteEvent: {
+            messageId: string;
+            content: string;
+            finishReason: components["schemas"]["FinishReason"];
+            usage?: components["schemas"]["Usage"];
+            model: components["schemas"]["ModelInfo"];
+        };
+        /** @description Event `error`: sent at most once, last, when the stream fails after it started. `partialContent` equals every token already sent. */
+        ErrorEvent: {
+            code: components["schemas"]["ErrorCode"];
+            message: string;
+            /** @description True when sending the same request again may succeed. */
+            retryable: boolean;
+            partialContent: string;
+        };
+        /**
+         * @description Machine-readable error cause.
+         *     Request errors: `invalid_request` (400), `malformed_json` (400), `not_acceptable` (406), `payload_too_large` (413),
+         *     `unsupported_media_type` (415), `not_found` (404).
+         *     Model provider errors (JSON status / in a stream, an `error` event): `upstream_auth` (502, the provider rejected our credentials),
+         *     `upstream_error` (502, any other provider error), `upstream_rate_limited` (503), `upstream_unavailable` (503),
+         *     `upstream_timeout` (504).
+         *     Server: `overloaded` (503, at capacity), `server_shutdown` (503, restarting), `internal` (500).
+         * @enum {string}
+         */
+        ErrorCode: "invalid_request" | "malformed_json" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "not_found" | "upstream_auth" | "upstream_error" | "upstream_rate_limited" | "upstream_unavailable" | "upstream_timeout" | "overloaded" | "server_shutdown" | "internal";
+        /** @description Every error answered before a stream starts. */
+        ErrorResponse: {
+            error: {
+                code: components["schemas"]["ErrorCode"];
+                /** @description What went wrong, for people. Never a stack trace. */
+                message: string;
+                /** @description One entry per invalid field (`invalid_request` only). */
+                details?: components["schemas"]["FieldError"][];
+            };
+        };
+        /** @description One problem with one field of the request body. */
+        FieldError: {
+            /** @description JSON Pointer to the field (`""` for the body itself). */
+            path: string;
+            message: string;
+        };
+    };
+    responses: {
+        /** @description The body is not valid JSON or does not match `SendMessageRequest`. */
+        BadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The `Accept` header allows neither `application/json` nor `text/event-stream`. */
+        NotAcceptable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The body is larger than the server accepts. */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The body is not sent as `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description An unexpected server fault. The message never includes a stack trace. */
+        InternalError: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The model provider refused the request or answered with something unusable (JSON mode only; a stream reports this as an `error` event). */
+        BadGateway: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The model provider is unavailable or rate-limited us, or this server is at capacity or shutting down (JSON mode only; a stream reports this as an `error` event). */
+        ServiceUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The model provider did not answer in time (JSON mode only; a stream reports this as an `error` event). */
+        GatewayTimeout: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description Correlation id; echoed in the response and in the server's log lines. Generated when absent or not 1 to 128 characters of `[A-Za-z0-9._:-]`.
+         * @example 4b0e6f4e-2f7c-4d9f-9a51-0c2b0f1f8c11
+         */
+        RequestId: string;
+    };
+    requestBodies: never;
+    headers: {
+        /**
+         * @description The request's correlation id (the client's, or one the server generated).
+         * @example 4b0e6f4e-2f7c-4d9f-9a51-0c2b0f1f8c11
+         */
+        "X-Request-Id": string;
+        /**
+         * @description Seconds after which the request may be retried.
+         * @example 5
+         */
+        "Retry-After": number;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    sendMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Correlation id; echoed in the response and in the server's log lines. Generated when absent or not 1 to 128 characters of `[A-Za-z0-9._:-]`.
+                 * @example 4b0e6f4e-2f7c-4d9f-9a51-0c2b0f1f8c11
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The assistant's reply, as an SSE stream or as one JSON body. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["NotAcceptable"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Correlation id; echoed in the response and in the server's log lines. Generated when absent or not 1 to 128 characters of `[A-Za-z0-9._:-]`.
+                 * @example 4b0e6f4e-2f7c-4d9f-9a51-0c2b0f1f8c11
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server is up. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+}

@@ -1,0 +1,79 @@
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { ChatSdkError } from "./errors.js";
+import type { StreamEvent, StreamEventName } from "./types.js";
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set<StreamEventName>(["token", "complete", "error"]);
+
+function toStreamEvent(message: EventSourceMessage, partialContent: string, requestId?: string): StreamEvent | undefined {
+  // SSE convention: a client ignores events it does not know, so a newer server can add event types.
+  if (message.event === undefined || !KNOWN_EVENTS.has(message.event)) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(message.data);
+  } catch (cause) {
+    throw new ChatSdkError("invalid_event", `Event "${message.event}" carries data that is not JSON: ${message.data.slice(0, 200)}`, {
+      cause,
+      partialContent,
+      requestId,
+    });
+  }
+  if (typeof data !== "object" || data === null) {
+    throw new ChatSdkError("invalid_event", `Event "${message.event}" carries data that is not a JSON object.`, { partialContent, requestId });
+  }
+  return { type: message.event, id: message.id ?? "", data } as StreamEvent;
+}
+
+/**
+ * Parses an SSE response body into the contract's typed events, ending after the terminal
+ * `complete` or `error` event. Throws `ChatSdkError("stream_interrupted")`, carrying the text
+ * received so far, when the body ends or breaks before a terminal event; rethrows the caller's
+ * abort as is. Leaving the loop early cancels the body, which closes the connection.
+ */
+export async function* parseEventStream(
+  body: ReadableStream<Uint8Array>,
+  options: { signal?: AbortSignal | undefined; requestId?: string | undefined } = {},
+): AsyncGenerator<StreamEvent, void, undefined> {
+  const reader = body.getReader();
+  // One decoder for the whole body: with `stream: true` it holds back a multi-byte character split across chunks.
+  const decoder = new TextDecoder();
+  const pending: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (message) => pending.push(message) });
+  let partialContent = "";
+  let finished = false;
+
+  try {
+    while (!finished) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (cause) {
+        if (options.signal?.aborted) throw options.signal.reason ?? cause;
+        throw new ChatSdkError("stream_interrupted", "The connection broke before the reply was complete.", {
+          cause,
+          partialContent,
+          requestId: options.requestId,
+        });
+      }
+      parser.feed(chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true }));
+      while (pending.length > 0) {
+        const event = toStreamEvent(pending.shift()!, partialContent, options.requestId);
+        if (event === undefined) continue;
+        if (event.type === "token") partialContent += event.data.content;
+        yield event;
+        if (event.type !== "token") {
+          finished = true;
+          break;
+        }
+      }
+      if (chunk.done && !finished) {
+        throw new ChatSdkError("stream_interrupted", "The stream ended before a complete or error event.", {
+          partialContent,
+          requestId: options.requestId,
+        });
+      }
+    }
+  } finally {
+    // Cancelling (not just releasing) tells the server nobody is reading, so it stops the model call.
+    await reader.cancel().catch(() => {});
+  }
+}

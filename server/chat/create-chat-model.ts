@@ -1,0 +1,23 @@
+import { ChatOpenAI } from "@langchain/openai";
+import type { Config } from "../config.js";
+import { DemoChatModel } from "./demo-chat-model.js";
+import type { ChatModelHandle } from "./model-info.js";
+
+/** Builds the configured model: the offline demo, or `ChatOpenAI` against any OpenAI-compatible endpoint. */
+export function createChatModel({ model, upstream }: Pick<Config, "model" | "upstream">): ChatModelHandle {
+  if (model.provider === "demo") {
+    return { model: new DemoChatModel({ tokenDelayMs: model.tokenDelayMs }), info: { provider: "demo", name: model.name, demo: true } };
+  }
+  const chatModel = new ChatOpenAI({
+    model: model.name,
+    apiKey: model.apiKey,
+    configuration: model.baseUrl ? { baseURL: model.baseUrl } : {},
+    // streamReply retries itself, only before the first token and within the first-token deadline. LangChain's
+    // default of 6 retries with backoff would hide a failing provider for about 96 s.
+    maxRetries: 0,
+    // Bounds the wait for response headers; streamReply bounds the wait for tokens.
+    timeout: upstream.firstTokenTimeoutMs,
+    streamUsage: true,
+  });
+  return { model: chatModel, info: { provider: "openai-compatible", name: model.name, demo: false } };
+}

@@ -1,0 +1,97 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Usage } from "../../sdk/types.js";
+import type { UpstreamConfig } from "../config.js";
+import { classifyUpstreamError, UpstreamError } from "./upstream-error.js";
+
+/** What {@link streamReply} yields: each non-empty piece of text, then one `finish`. */
+export type ReplyPart = { type: "token"; content: string } | { type: "finish"; finishReason: string; usage?: Usage };
+
+export interface StreamReplyOptions {
+  /** Aborted when the client goes away: the model call is cancelled at once. */
+  signal: AbortSignal;
+  upstream: UpstreamConfig;
+  /** Told of each retry, for logging. */
+  onRetry?: (attempt: number, error: UpstreamError, delayMs: number) => void;
+}
+
+const BASE_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 4_000;
+
+class TimeoutReason extends Error {}
+
+function chunkText(chunk: AIMessageChunk): string {
+  if (typeof chunk.content === "string") return chunk.content;
+  return chunk.content.map((part) => (part.type === "text" && typeof part.text === "string" ? part.text : "")).join("");
+}
+
+function toUsage(chunk: AIMessageChunk): Usage | undefined {
+  const usage = chunk.usage_metadata;
+  return usage ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, totalTokens: usage.total_tokens } : undefined;
+}
+
+function backoffMs(attempt: number, error: UpstreamError): number {
+  if (error.retryAfterMs !== undefined) return error.retryAfterMs;
+  const exponential = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
+  return exponential / 2 + Math.random() * (exponential / 2);
+}
+
+/**
+ * Streams one reply from a LangChain chat model as text pieces and a final `finish`.
+ *
+ * - Empty chunks (the role chunk, the finish chunk, the usage chunk) are never yielded as tokens.
+ * - Failures before the first token are retried (bounded, honouring `Retry-After`, within the first-token
+ *   deadline); after it they are not, since the client already has part of the text.
+ * - Failures are thrown as {@link UpstreamError}; the caller's abort is rethrown as its reason.
+ */
+export async function* streamReply(model: BaseChatModel, messages: BaseMessage[], options: StreamReplyOptions): AsyncGenerator<ReplyPart, void, undefined> {
+  const { signal, upstream } = options;
+  const firstTokenDeadline = performance.now() + upstream.firstTokenTimeoutMs;
+  let sentAny = false;
+
+  for (let attempt = 0; ; attempt++) {
+    const attemptController = new AbortController();
+    const abortAttempt = () => attemptController.abort(signal.reason);
+    signal.addEventListener("abort", abortAttempt, { once: true });
+    const timeOut = () => attemptController.abort(new TimeoutReason());
+    // One timer at a time: first the first-token deadline, then the idle limit, armed only while waiting on the model.
+    let timer = setTimeout(timeOut, Math.max(0, firstTokenDeadline - performance.now()));
+    let finishReason: string | undefined;
+    let usage: Usage | undefined;
+    try {
+      signal.throwIfAborted();
+      const stream = await model.stream(messages, { signal: attemptController.signal });
+      for await (const chunk of stream) {
+        const text = chunkText(chunk);
+        finishReason ??= chunk.response_metadata?.finish_reason as string | undefined;
+        usage ??= toUsage(chunk);
+        if (text.length === 0) continue;
+        sentAny = true;
+        // Paused while the consumer writes the token, so a slow client is not mistaken for an idle model.
+        clearTimeout(timer);
+        yield { type: "token", content: text };
+        timer = setTimeout(timeOut, upstream.idleTimeoutMs);
+      }
+      yield { type: "finish", finishReason: finishReason ?? "stop", ...(usage ? { usage } : {}) };
+      return;
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (attemptController.signal.reason instanceof TimeoutReason) {
+        throw sentAny
+          ? new UpstreamError("upstream_timeout", 504, true, `The model provider sent no token for ${upstream.idleTimeoutMs} ms.`)
+          : new UpstreamError("upstream_timeout", 504, true, `The model provider sent no token within ${upstream.firstTokenTimeoutMs} ms.`);
+      }
+      const failure = classifyUpstreamError(error);
+      const delay = backoffMs(attempt, failure);
+      if (sentAny || !failure.retryable || attempt >= upstream.maxRetries || performance.now() + delay >= firstTokenDeadline) throw failure;
+      options.onRetry?.(attempt + 1, failure, delay);
+      await sleep(delay, undefined, { signal });
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", abortAttempt);
+      // Also reached when the consumer stops early: closes the upstream socket instead of reading on.
+      attemptController.abort();
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { ErrorCode } from "../../sdk/types.js";
+
+/**
+ * A failed model call, already classified: the contract's error code, the HTTP status used in JSON mode,
+ * and whether repeating the request may help.
+ */
+export class UpstreamError extends Error {
+  override readonly name = "UpstreamError";
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly httpStatus: number,
+    readonly retryable: boolean,
+    message: string,
+    /** The provider's `Retry-After`, in ms, when it sent one. */
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+interface ProviderErrorShape {
+  status?: unknown;
+  name?: unknown;
+  headers?: { get?(name: string): string | null } | Record<string, string>;
+  retryAfterMs?: unknown;
+  cause?: unknown;
+}
+
+function readHeader(headers: ProviderErrorShape["headers"], name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof headers.get === "function") return headers.get(name) ?? undefined;
+  return (headers as Record<string, string>)[name];
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) or `retry-after-ms` into ms. */
+export function readRetryAfterMs(error: ProviderErrorShape, now = Date.now()): number | undefined {
+  const ms = Number(readHeader(error.headers, "retry-after-ms"));
+  if (Number.isFinite(ms) && ms >= 0 && readHeader(error.headers, "retry-after-ms") !== undefined) return ms;
+  const raw = readHeader(error.headers, "retry-after");
+  if (raw === undefined) return typeof error.retryAfterMs === "number" ? error.retryAfterMs : undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Maps whatever the OpenAI client or LangChain threw to an {@link UpstreamError}. */
+export function classifyUpstreamError(error: unknown): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const shape = (typeof error === "object" && error !== null ? error : {}) as ProviderErrorShape;
+  const status = typeof shape.status === "number" ? shape.status : undefined;
+  const options = { cause: error };
+
+  if (status !== undefined) {
+    const retryAfterMs = readRetryAfterMs(shape);
+    if (status === 401 || status === 403) {
+      return new UpstreamError("upstream_auth", 502, false, `The model provider rejected the credentials (HTTP ${status}).`, undefined, options);
+    }
+    if (status === 429) {
+      return new UpstreamError("upstream_rate_limited", 503, true, "The model provider is rate-limiting requests (HTTP 429).", retryAfterMs, options);
+    }
+    if (status === 408) {
+      return new UpstreamError("upstream_timeout", 504, true, "The model provider timed out (HTTP 408).", retryAfterMs, options);
+    }
+    if (status >= 500) {
+      return new UpstreamError("upstream_unavailable", 503, true, `The model provider is unavailable (HTTP ${status}).`, retryAfterMs, options);
+    }
+    const hint = status === 404 ? " Check OPENAI_MODEL and OPENAI_BASE_URL." : "";
+    return new UpstreamError("upstream_error", 502, false, `The model provider answered with HTTP ${status}.${hint}`, undefined, options);
+  }
+  if (shape.name === "TimeoutError") {
+    return new UpstreamError("upstream_timeout", 504, true, "The model provider did not answer in time.", undefined, options);
+  }
+  if (error instanceof SyntaxError) {
+    return new UpstreamError("upstream_error", 502, true, "The model provider sent a chunk that is not valid JSON.", undefined, options);
+  }
+  // The OpenAI client's APIConnectionError, undici's "fetch failed" / "terminated", socket resets.
+  return new UpstreamError("upstream_unavailable", 503, true, "The connection to the model provider failed before the reply was finished.", undefined, options);
+}

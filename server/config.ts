@@ -1,0 +1,94 @@
+/** The server's settings, read once from the environment by `main.ts` and passed down; nothing else reads `process.env`. */
+export interface Config {
+  port: number;
+  /** Interface to listen on; undefined listens on all. */
+  host: string | undefined;
+  model: ModelConfig;
+  upstream: UpstreamConfig;
+  /** Interval of SSE heartbeat comments, which keep proxies from closing an idle stream. */
+  heartbeatMs: number;
+  /** Largest accepted request body, in bytes. */
+  maxBodyBytes: number;
+  logLevel: string;
+}
+
+export type ModelConfig =
+  | { provider: "demo"; name: string; tokenDelayMs: number }
+  | { provider: "openai-compatible"; name: string; apiKey: string; baseUrl: string | undefined };
+
+export interface UpstreamConfig {
+  /** Longest wait for the first token, retries included, before the reply fails with `upstream_timeout`. */
+  firstTokenTimeoutMs: number;
+  /** Longest silence between two tokens before the reply fails with `upstream_timeout`. */
+  idleTimeoutMs: number;
+  /** Retries of a failed model call; only ever before the first token, so no text is sent twice. */
+  maxRetries: number;
+}
+
+/** Thrown by {@link loadConfig}; its message lists every invalid variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export const DEMO_MODEL_NAME = "demo-echo";
+export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
+/** OpenAI's SDK refuses an empty key; local servers (Ollama, vLLM, llama.cpp) ignore it. */
+const PLACEHOLDER_API_KEY = "not-needed";
+
+type Env = Record<string, string | undefined>;
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    return fallback;
+  }
+  return value;
+}
+
+function readBaseUrl(env: Env, problems: string[]): string | undefined {
+  const raw = env.OPENAI_BASE_URL?.trim();
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === "http:" || url.protocol === "https:") return raw;
+  } catch {
+    // reported below
+  }
+  problems.push(`OPENAI_BASE_URL must be an http(s) URL such as http://localhost:11434/v1, got "${raw}"`);
+  return undefined;
+}
+
+/**
+ * Reads and validates the configuration. With neither `OPENAI_API_KEY` nor `OPENAI_BASE_URL` set, the
+ * built-in demo model answers, so the server runs offline out of the box.
+ */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
+  const baseUrl = readBaseUrl(env, problems);
+  const useDemo = apiKey === undefined && !env.OPENAI_BASE_URL?.trim();
+
+  const config: Config = {
+    port: readInteger(env, "PORT", 3000, 0, 65535, problems),
+    host: env.HOST?.trim() || undefined,
+    model: useDemo
+      ? { provider: "demo", name: DEMO_MODEL_NAME, tokenDelayMs: readInteger(env, "DEMO_TOKEN_DELAY_MS", 30, 0, 10_000, problems) }
+      : { provider: "openai-compatible", name: env.OPENAI_MODEL?.trim() || DEFAULT_OPENAI_MODEL, apiKey: apiKey ?? PLACEHOLDER_API_KEY, baseUrl },
+    upstream: {
+      firstTokenTimeoutMs: readInteger(env, "UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", 30_000, 1, 600_000, problems),
+      idleTimeoutMs: readInteger(env, "UPSTREAM_IDLE_TIMEOUT_MS", 30_000, 1, 600_000, problems),
+      maxRetries: readInteger(env, "UPSTREAM_MAX_RETRIES", 2, 0, 10, problems),
+    },
+    heartbeatMs: readInteger(env, "SSE_HEARTBEAT_MS", 15_000, 100, 600_000, problems),
+    maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 1_048_576, 1024, 64 * 1_048_576, problems),
+    logLevel: env.LOG_LEVEL?.trim() || "info",
+  };
+  const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+  if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(", ")}, got "${config.logLevel}"`);
+
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  return config;
+}

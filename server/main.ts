@@ -1,0 +1,52 @@
+/** Entry point: the only place that reads `process.env` and opens a port. */
+import { createApp } from "./app.js";
+import { createChatModel } from "./chat/create-chat-model.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { createLogger } from "./logger.js";
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = readConfig();
+const logger = createLogger(config.logLevel);
+const chat = createChatModel(config);
+const app = createApp({ config, chat, logger });
+
+const server = app.listen(config.port, config.host ?? "", () => {
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  logger.info({ port, model: chat.info }, `Listening on http://localhost:${port}`);
+  if (chat.info.demo) {
+    logger.warn(
+      "Using the built-in DEMO model: replies are canned, not from an LLM. To use a real model, set OPENAI_API_KEY " +
+        "(OpenAI) or OPENAI_BASE_URL and OPENAI_MODEL (any OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama) and restart.",
+    );
+  }
+});
+server.on("error", (error) => {
+  logger.fatal({ err: error }, `Cannot listen on port ${config.port}`);
+  process.exit(1);
+});
+
+const SHUTDOWN_GRACE_MS = 10_000;
+function shutDown(signal: string): void {
+  logger.info({ signal }, "shutting down: no new connections; waiting for running replies");
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => {
+    logger.warn("replies still running after the grace period; closing them");
+    server.closeAllConnections();
+    process.exit(0);
+  }, SHUTDOWN_GRACE_MS).unref();
+}
+process.once("SIGTERM", () => shutDown("SIGTERM"));
+process.once("SIGINT", () => shutDown("SIGINT"));

@@ -1,0 +1,53 @@
+import express, { Router, type RequestHandler } from "express";
+import type { SendMessageRequest } from "../../sdk/types.js";
+import { toLangChainMessages } from "../chat/to-langchain-messages.js";
+import type { ChatModelHandle } from "../chat/model-info.js";
+import type { Config } from "../config.js";
+import { HttpError } from "../errors.js";
+import { negotiateResponseMode } from "../http/negotiate-response-mode.js";
+import { requireJsonContentType } from "../http/require-json-content-type.js";
+import type { SchemaValidator } from "../validation/create-schema-validator.js";
+import { sendJsonReply } from "./send-json-reply.js";
+import { sendSseReply } from "./send-sse-reply.js";
+
+export interface MessagesRouterDeps {
+  config: Pick<Config, "upstream" | "heartbeatMs" | "maxBodyBytes">;
+  chat: ChatModelHandle;
+  validator: SchemaValidator;
+}
+
+const MAX_LISTED_PROBLEMS = 5;
+
+function validateBody(validator: SchemaValidator): RequestHandler {
+  return (req, _res, next) => {
+    const problems = validator.validate("SendMessageRequest", req.body);
+    if (problems.length > 0) {
+      const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(({ path, message }) => `${path || "(body)"} ${message}`);
+      const more = problems.length > MAX_LISTED_PROBLEMS ? ` (and ${problems.length - MAX_LISTED_PROBLEMS} more)` : "";
+      throw new HttpError(400, "invalid_request", `The request body does not match SendMessageRequest: ${listed.join("; ")}${more}`, problems);
+    }
+    next();
+  };
+}
+
+/** `POST /messages`: negotiate the response mode → check and parse the body → validate it against the spec → reply. */
+export function createMessagesRouter({ config, chat, validator }: MessagesRouterDeps): Router {
+  const router = Router();
+  router.post(
+    "/messages",
+    negotiateResponseMode,
+    requireJsonContentType,
+    // The type was already checked above; strict: false lets a JSON scalar through to schema validation,
+    // which explains "must be object" better than a parse error would.
+    express.json({ limit: config.maxBodyBytes, strict: false, type: () => true }),
+    validateBody(validator),
+    async (req, res) => {
+      const request = req.body as SendMessageRequest;
+      const log = request.conversationId ? res.locals.log.child({ conversationId: request.conversationId }) : res.locals.log;
+      const context = { res, chat, messages: toLangChainMessages(request), upstream: config.upstream, log };
+      if (res.locals.responseMode === "sse") await sendSseReply(context, config.heartbeatMs);
+      else await sendJsonReply(context);
+    },
+  );
+  return router;
+}

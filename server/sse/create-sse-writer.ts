@@ -1,0 +1,65 @@
+import type { ServerResponse } from "node:http";
+import type { StreamEventName, StreamEventPayloads } from "../../sdk/types.js";
+import { formatSseComment, formatSseFrame } from "./format-sse-frame.js";
+import { SSE_HEADERS } from "./sse-headers.js";
+
+/** Writes the contract's events to one response. */
+export interface SseWriter {
+  /** Writes one event with the next id. Resolves once the socket can take more, so a slow reader slows the producer. */
+  send<Name extends StreamEventName>(event: Name, data: StreamEventPayloads[Name]): Promise<void>;
+  /** True once the client is gone or the stream was ended; later sends are dropped. */
+  readonly closed: boolean;
+  /** Stops the heartbeat and ends the response. Safe to call more than once. */
+  end(): void;
+}
+
+function waitForDrainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const settle = () => {
+      res.off("drain", settle);
+      res.off("close", settle);
+      resolve();
+    };
+    res.on("drain", settle);
+    res.on("close", settle);
+  });
+}
+
+/**
+ * Starts an SSE response: writes the headers at once (so the client sees 200 before the model's first
+ * token), then sends a comment every `heartbeatMs` so idle proxies keep the connection open.
+ */
+export function createSseWriter(res: ServerResponse, { heartbeatMs }: { heartbeatMs: number }): SseWriter {
+  let nextId = 1;
+  let ended = false;
+  const isClosed = () => ended || res.destroyed || res.writableEnded;
+
+  res.writeHead(200, SSE_HEADERS);
+  res.flushHeaders();
+  res.socket?.setNoDelay(true);
+
+  const heartbeat = setInterval(() => {
+    if (!isClosed()) res.write(formatSseComment("heartbeat"));
+  }, heartbeatMs);
+  heartbeat.unref();
+  res.once("close", () => clearInterval(heartbeat));
+
+  return {
+    get closed() {
+      return isClosed();
+    },
+    async send(event, data) {
+      if (isClosed()) return;
+      const frame = formatSseFrame({ event, id: nextId++, data });
+      if (res.write(frame)) return;
+      // The kernel buffer is full: wait until it drains or the client goes away, instead of queueing in memory.
+      await waitForDrainOrClose(res);
+    },
+    end() {
+      clearInterval(heartbeat);
+      if (ended) return;
+      ended = true;
+      if (!res.writableEnded) res.end();
+    },
+  };
+}
