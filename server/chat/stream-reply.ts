@@ -65,7 +65,8 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
       for await (const chunk of stream) {
         const text = chunkText(chunk);
         finishReason ??= chunk.response_metadata?.finish_reason as string | undefined;
-        usage ??= toUsage(chunk);
+        // Last one wins: some servers repeat cumulative usage on every chunk.
+        usage = toUsage(chunk) ?? usage;
         if (text.length === 0) continue;
         sentAny = true;
         // Paused while the consumer writes the token, so a slow client is not mistaken for an idle model.

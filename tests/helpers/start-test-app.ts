@@ -1,0 +1,50 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { Writable } from "node:stream";
+import { createApp } from "../../server/app.js";
+import { createChatModel } from "../../server/chat/create-chat-model.js";
+import { loadConfig, type Config } from "../../server/config.js";
+import { createLogger } from "../../server/logger.js";
+
+export interface TestApp {
+  baseUrl: string;
+  config: Config;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real app on a random port, configured from `env` exactly as `main.ts` would be
+ * (so `OPENAI_BASE_URL` pointing at the fake upstream exercises the real ChatOpenAI path).
+ */
+export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const config = loadConfig({ UPSTREAM_MAX_RETRIES: "0", ...env });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const app = createApp({ config, chat: createChatModel(config), logger: createLogger("info", sink) });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    config,
+    logs,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Env that points the app at a fake upstream. */
+export function upstreamEnv(baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: "test-key", OPENAI_MODEL: "fake-model", ...extra };
+}
