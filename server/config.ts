@@ -14,7 +14,14 @@ export interface Config {
 
 export type ModelConfig =
   | { provider: "demo"; name: string; tokenDelayMs: number }
-  | { provider: "openai-compatible"; name: string; apiKey: string; baseUrl: string | undefined };
+  | {
+      provider: "openai-compatible";
+      name: string;
+      apiKey: string;
+      baseUrl: string | undefined;
+      /** Ask for the usage chunk (`stream_options.include_usage`); off for servers that reject the option. */
+      streamUsage: boolean;
+    };
 
 export interface UpstreamConfig {
   /** Longest wait for the first token, retries included, before the reply fails with `upstream_timeout`. */
@@ -48,6 +55,15 @@ function readInteger(env: Env, name: string, fallback: number, min: number, max:
   return value;
 }
 
+function readBoolean(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  problems.push(`${name} must be true or false, got "${env[name]}"`);
+  return fallback;
+}
+
 function readBaseUrl(env: Env, problems: string[]): string | undefined {
   const raw = env.OPENAI_BASE_URL?.trim();
   if (!raw) return undefined;
@@ -76,7 +92,13 @@ export function loadConfig(env: Env): Config {
     host: env.HOST?.trim() || undefined,
     model: useDemo
       ? { provider: "demo", name: DEMO_MODEL_NAME, tokenDelayMs: readInteger(env, "DEMO_TOKEN_DELAY_MS", 30, 0, 10_000, problems) }
-      : { provider: "openai-compatible", name: env.OPENAI_MODEL?.trim() || DEFAULT_OPENAI_MODEL, apiKey: apiKey ?? PLACEHOLDER_API_KEY, baseUrl },
+      : {
+          provider: "openai-compatible",
+          name: env.OPENAI_MODEL?.trim() || DEFAULT_OPENAI_MODEL,
+          apiKey: apiKey ?? PLACEHOLDER_API_KEY,
+          baseUrl,
+          streamUsage: readBoolean(env, "OPENAI_STREAM_USAGE", true, problems),
+        },
     upstream: {
       firstTokenTimeoutMs: readInteger(env, "UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", 30_000, 1, 600_000, problems),
       idleTimeoutMs: readInteger(env, "UPSTREAM_IDLE_TIMEOUT_MS", 30_000, 1, 600_000, problems),

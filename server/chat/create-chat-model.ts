@@ -17,7 +17,7 @@ export function createChatModel({ model, upstream }: Pick<Config, "model" | "ups
     maxRetries: 0,
     // Bounds the wait for response headers; streamReply bounds the wait for tokens.
     timeout: upstream.firstTokenTimeoutMs,
-    streamUsage: true,
+    streamUsage: model.streamUsage,
   });
   return { model: chatModel, info: { provider: "openai-compatible", name: model.name, demo: false } };
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_OPENAI_MODEL, DEMO_MODEL_NAME, loadConfig } from "../../server/config.js";
+
+describe("loadConfig", () => {
+  it("runs the demo model on port 3000 when no model is configured", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.model).toEqual({ provider: "demo", name: DEMO_MODEL_NAME, tokenDelayMs: 30 });
+    expect(config.upstream).toEqual({ firstTokenTimeoutMs: 30_000, idleTimeoutMs: 30_000, maxRetries: 2 });
+    expect(config.heartbeatMs).toBe(15_000);
+  });
+
+  it("uses OpenAI with the default model when only OPENAI_API_KEY is set", () => {
+    expect(loadConfig({ OPENAI_API_KEY: "sk-test" }).model).toEqual({
+      provider: "openai-compatible",
+      name: DEFAULT_OPENAI_MODEL,
+      apiKey: "sk-test",
+      baseUrl: undefined,
+      streamUsage: true,
+    });
+  });
+
+  it("accepts a keyless OpenAI-compatible server such as Ollama", () => {
+    const config = loadConfig({ OPENAI_BASE_URL: "http://localhost:11434/v1", OPENAI_MODEL: "llama3.2", OPENAI_STREAM_USAGE: "false" });
+    expect(config.model).toMatchObject({ provider: "openai-compatible", name: "llama3.2", baseUrl: "http://localhost:11434/v1", streamUsage: false });
+  });
+
+  it("reads timeouts, retries and limits", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "5000",
+      UPSTREAM_IDLE_TIMEOUT_MS: "2000",
+      UPSTREAM_MAX_RETRIES: "0",
+      SSE_HEARTBEAT_MS: "1000",
+      MAX_BODY_BYTES: "2048",
+    });
+    expect(config).toMatchObject({ port: 8080, heartbeatMs: 1000, maxBodyBytes: 2048, upstream: { firstTokenTimeoutMs: 5000, idleTimeoutMs: 2000, maxRetries: 0 } });
+  });
+
+  it("lists every invalid variable in one clear error", () => {
+    const load = () => loadConfig({ PORT: "eighty", OPENAI_BASE_URL: "localhost:11434", UPSTREAM_MAX_RETRIES: "-1", LOG_LEVEL: "loud" });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/PORT must be a whole number from 0 to 65535, got "eighty"/);
+    expect(load).toThrow(/OPENAI_BASE_URL must be an http\(s\) URL/);
+    expect(load).toThrow(/UPSTREAM_MAX_RETRIES must be a whole number from 0 to 10, got "-1"/);
+    expect(load).toThrow(/LOG_LEVEL must be one of/);
+  });
+});
