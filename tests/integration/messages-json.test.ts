@@ -1,0 +1,273 @@
+import { request } from "node:http";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ErrorResponse, MessageResponse } from "../../sdk/types.js";
+import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../fixtures/fake-openai-upstream.js";
+import { expectMatchesSchema } from "../helpers/expect-contract.js";
+import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+
+interface JsonResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  raw: string;
+  body: unknown;
+}
+
+/**
+ * POSTs a message with Node's raw http client, which (unlike `fetch`) sends no `Accept` header unless told to,
+ * so "no Accept at all" really reaches the server as no Accept at all.
+ */
+function postJson(url: string, json: unknown, headers: Record<string, string> = {}): Promise<JsonResult> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers: { "content-type": "application/json", ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, raw, body: JSON.parse(raw) as unknown });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(json));
+  });
+}
+
+/** The checks every JSON error answer must pass, whatever its cause. */
+function expectContractError(result: JsonResult, status: number, code: ErrorResponse["error"]["code"]): ErrorResponse {
+  expect(result.status, result.raw).toBe(status);
+  expect(result.headers["content-type"]).toBe("application/json; charset=utf-8");
+  expect(result.headers["x-request-id"]).toEqual(expect.any(String));
+  expectMatchesSchema("ErrorResponse", result.body);
+  const body = result.body as ErrorResponse;
+  expect(body.error.code).toBe(code);
+  expect(result.raw).not.toMatch(/\bat \S+ \(|\bat (file|node):|node_modules/);
+  return body;
+}
+
+let upstream: FakeOpenAiUpstream;
+/** No retries, default timeouts. */
+let app: TestApp;
+/** Retries twice before the first token, as in production. */
+let retrying: TestApp;
+/** Gives up quickly when the model is silent. */
+let impatient: TestApp;
+
+const messagesUrl = (target: TestApp) => `${target.baseUrl}/api/v1/messages`;
+
+beforeAll(async () => {
+  upstream = await startFakeOpenAiUpstream();
+  [app, retrying, impatient] = await Promise.all([
+    startTestApp(upstreamEnv(upstream.baseUrl)),
+    startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_MAX_RETRIES: "2" })),
+    startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "300", UPSTREAM_IDLE_TIMEOUT_MS: "300" })),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([app.close(), retrying.close(), impatient.close()]);
+  await upstream.close();
+});
+beforeEach(() => upstream.setDefault({}));
+
+describe("POST /api/v1/messages without Accept: text/event-stream", () => {
+  it.each([
+    ["no Accept header", {}],
+    ["Accept: */*", { accept: "*/*" }],
+    ["Accept: application/json", { accept: "application/json" }],
+    ["an Accept that prefers JSON over SSE", { accept: "text/event-stream;q=0.1, application/json" }],
+  ])("answers one application/json MessageResponse for %s", async (_name, headers) => {
+    upstream.enqueue({ tokens: ["The", " quick", " brown", " fox"] });
+    const result = await postJson(messagesUrl(app), { message: "hi" }, headers);
+
+    expect(result.status, result.raw).toBe(200);
+    expect(result.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expectMatchesSchema("MessageResponse", result.body);
+    expect((result.body as MessageResponse).message.content).toBe("The quick brown fox");
+  });
+
+  it("returns the whole reply with a message id, the finish reason, the mapped usage and the model", async () => {
+    upstream.enqueue({ tokens: ["one", " two", " three"], finishReason: "length" });
+    const before = Date.now();
+    const result = await postJson(messagesUrl(app), { message: "count" });
+
+    expect(result.status, result.raw).toBe(200);
+    expectMatchesSchema("MessageResponse", result.body);
+    const body = result.body as MessageResponse;
+    expect(body).toEqual({
+      message: { id: expect.stringMatching(/^msg_\w+$/), role: "assistant", content: "one two three", createdAt: expect.any(String) },
+      finishReason: "length",
+      usage: { inputTokens: 9, outputTokens: 3, totalTokens: 12 },
+      model: { provider: "openai-compatible", name: "fake-model", demo: false },
+    });
+    expect(Date.parse(body.message.createdAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(body.message.createdAt)).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it("gives every reply a different message id", async () => {
+    const first = (await postJson(messagesUrl(app), { message: "a" })).body as MessageResponse;
+    const second = (await postJson(messagesUrl(app), { message: "b" })).body as MessageResponse;
+    expect(first.message.id).not.toBe(second.message.id);
+  });
+
+  it("joins multi-byte tokens exactly, even when the upstream splits characters across writes", async () => {
+    const tokens = ["Grüße ", "🚀", " 日本語", " é", "👩‍👩‍👧"];
+    upstream.enqueue({ tokens, splitWrites: true });
+    const result = await postJson(messagesUrl(app), { message: "hi" });
+
+    expect(result.raw).not.toContain("\uFFFD");
+    expect((result.body as MessageResponse).message.content).toBe(tokens.join(""));
+  });
+
+  it("asks the upstream for a stream with usage, sending the history and then the new message", async () => {
+    const before = upstream.requests.length;
+    await postJson(messagesUrl(app), { message: "and now?", history: [{ role: "system", content: "be brief" }] });
+    expect(upstream.requests.length).toBe(before + 1);
+    expect(upstream.requests[before]!.body).toMatchObject({
+      model: "fake-model",
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [
+        { role: "system", content: "be brief" },
+        { role: "user", content: "and now?" },
+      ],
+    });
+  });
+});
+
+describe("POST /api/v1/messages in JSON mode when the upstream fails", () => {
+  it.each([
+    { upstreamStatus: 401, status: 502, code: "upstream_auth" },
+    { upstreamStatus: 403, status: 502, code: "upstream_auth" },
+    { upstreamStatus: 404, status: 502, code: "upstream_error" },
+    { upstreamStatus: 500, status: 503, code: "upstream_unavailable" },
+    { upstreamStatus: 503, status: 503, code: "upstream_unavailable" },
+  ] as const)("answers $status $code when the upstream answers HTTP $upstreamStatus", async ({ upstreamStatus, status, code }) => {
+    upstream.enqueue({ fault: { kind: "status", status: upstreamStatus } });
+    const result = await postJson(messagesUrl(app), { message: "hi" });
+
+    const body = expectContractError(result, status, code);
+    expect(body.error.message).toContain(String(upstreamStatus));
+    expect(body.error.details).toBeUndefined();
+    expect(result.headers["retry-after"]).toBeUndefined();
+  });
+
+  it("answers 503 upstream_rate_limited with the upstream's Retry-After when it is rate-limited", async () => {
+    upstream.enqueue({ fault: { kind: "status", status: 429, headers: { "retry-after": "7" } } });
+    const result = await postJson(messagesUrl(app), { message: "hi" });
+
+    const body = expectContractError(result, 503, "upstream_rate_limited");
+    expect(body.error.message).toContain("429");
+    expect(result.headers["retry-after"]).toBe("7");
+  });
+
+  it("answers 504 upstream_timeout when the upstream sends headers but no token within the first-token timeout", async () => {
+    upstream.enqueue({ fault: { kind: "no-first-byte" } });
+    const startedAt = performance.now();
+    const result = await postJson(messagesUrl(impatient), { message: "hi" });
+
+    const body = expectContractError(result, 504, "upstream_timeout");
+    expect(body.error.message).toContain("300 ms");
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(250);
+    expect(performance.now() - startedAt).toBeLessThan(2000);
+  });
+
+  it("answers 504 upstream_timeout, not a partial reply, when the upstream stalls after some tokens", async () => {
+    upstream.enqueue({ tokens: ["slow", " and", " stuck"], fault: { kind: "stall", afterTokens: 1 } });
+    const result = await postJson(messagesUrl(impatient), { message: "hi" });
+
+    const body = expectContractError(result, 504, "upstream_timeout");
+    expect(body.error.message).toContain("300 ms");
+    expect(result.raw).not.toContain("slow");
+  });
+
+  it("answers 503 upstream_unavailable when the upstream resets the connection mid-reply", async () => {
+    upstream.enqueue({ tokens: ["one", " two", " three", " four"], fault: { kind: "reset", afterTokens: 2 } });
+    const result = await postJson(messagesUrl(app), { message: "hi" });
+
+    expectContractError(result, 503, "upstream_unavailable");
+    expect(result.raw).not.toContain("one two");
+  });
+
+  it("answers 502 upstream_error when the upstream sends a chunk that is not JSON", async () => {
+    upstream.enqueue({ tokens: ["one", " two"], fault: { kind: "malformed", afterTokens: 1 } });
+    const result = await postJson(messagesUrl(app), { message: "hi" });
+
+    expectContractError(result, 502, "upstream_error");
+  });
+
+  it("logs upstream failures at error level with the request's id", async () => {
+    upstream.enqueue({ fault: { kind: "status", status: 500 } });
+    const result = await postJson(messagesUrl(app), { message: "hi" }, { "x-request-id": "json-upstream-500" });
+    expect(result.status).toBe(503);
+    await expect
+      .poll(() => app.logs.find((line) => line.requestId === "json-upstream-500" && line.level === 50))
+      .toMatchObject({ msg: expect.stringContaining("HTTP 500") });
+  });
+});
+
+describe("POST /api/v1/messages in JSON mode with UPSTREAM_MAX_RETRIES=2", () => {
+  it("retries a 503 before the first token and answers 200 with the second attempt's reply", async () => {
+    upstream.enqueue({ fault: { kind: "status", status: 503 } }, { tokens: ["second", " try"] });
+    const before = upstream.requests.length;
+    const result = await postJson(messagesUrl(retrying), { message: "hi" });
+
+    expect(result.status, result.raw).toBe(200);
+    expectMatchesSchema("MessageResponse", result.body);
+    expect((result.body as MessageResponse).message.content).toBe("second try");
+    expect(upstream.requests.length - before).toBe(2);
+  });
+
+  it("gives up with 503 after the first attempt and two retries all fail", async () => {
+    const unavailable: UpstreamScript = { fault: { kind: "status", status: 503 } };
+    upstream.enqueue(unavailable, unavailable, unavailable);
+    const before = upstream.requests.length;
+    const result = await postJson(messagesUrl(retrying), { message: "hi" });
+
+    expectContractError(result, 503, "upstream_unavailable");
+    expect(upstream.requests.length - before).toBe(3);
+  });
+
+  it("does not retry a 401, since the same credentials will be refused again", async () => {
+    upstream.enqueue({ fault: { kind: "status", status: 401 } });
+    const before = upstream.requests.length;
+    const result = await postJson(messagesUrl(retrying), { message: "hi" });
+
+    expectContractError(result, 502, "upstream_auth");
+    expect(upstream.requests.length - before).toBe(1);
+  });
+
+  it("does not retry once the first token has arrived, so no text is generated twice", async () => {
+    upstream.enqueue({ tokens: ["one", " two", " three"], fault: { kind: "reset", afterTokens: 1 } });
+    const before = upstream.requests.length;
+    const result = await postJson(messagesUrl(retrying), { message: "hi" });
+
+    expectContractError(result, 503, "upstream_unavailable");
+    expect(upstream.requests.length - before).toBe(1);
+  });
+});
+
+describe("POST /api/v1/messages in JSON mode when the client goes away", () => {
+  it("closes the upstream request when the client disconnects before the reply is finished", async () => {
+    upstream.enqueue({ tokens: Array.from({ length: 50 }, (_, index) => `t${index} `), delayMs: 20 });
+    const before = upstream.requests.length;
+    const client = new AbortController();
+    const pending = fetch(messagesUrl(app), {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", "x-request-id": "json-client-gone" },
+      body: JSON.stringify({ message: "hi" }),
+      signal: client.signal,
+    }).catch(() => undefined);
+    await upstream.waitForRequests(before + 1);
+    const request = upstream.requests[before]!;
+    await expect.poll(() => request.tokensSent).toBeGreaterThanOrEqual(2);
+    client.abort();
+    const abortedAt = performance.now();
+    await pending;
+
+    await upstream.waitForClose(request, 1000);
+    expect(request.closedAt! - abortedAt).toBeLessThan(100);
+    expect(request.finished).toBe(false);
+    await expect
+      .poll(() => app.logs.some((line) => line.requestId === "json-client-gone" && line.msg === "reply aborted by client"))
+      .toBe(true);
+  });
+});
