@@ -93,6 +93,17 @@ describe("POST /api/v1/messages with a body that is not a valid SendMessageReque
     expect(error.details).toEqual([{ path: "/history/0/role", message: "must be one of: user, assistant, system" }]);
   });
 
+  it("answers 400 invalid_request about the missing message when the JSON body is empty", async () => {
+    const error = expectContractError(await postJsonText(""), 400, "invalid_request");
+    expect(detailPaths(error)).toEqual(["/message"]);
+  });
+
+  it("answers a JSON 400, not a stream, when a client asking for SSE sends an invalid body", async () => {
+    const answer = await send({ headers: { ...JSON_HEADERS, accept: "text/event-stream" }, body: JSON.stringify({ message: "" }) });
+    const error = expectContractError(answer, 400, "invalid_request");
+    expect(detailPaths(error)).toEqual(["/message"]);
+  });
+
   it.each([
     ["a JSON string", '"hello"'],
     ["a JSON number", "42"],
@@ -132,6 +143,12 @@ describe("POST /api/v1/messages with a body that is not a valid SendMessageReque
     const answer = await send({ body: new TextEncoder().encode(JSON.stringify({ message: "hi" })) });
     const error = expectContractError(answer, 415, "unsupported_media_type");
     expect(error.message).toContain("none");
+  });
+
+  it("answers 415 unsupported_media_type when the JSON body is declared in a charset other than UTF-8", async () => {
+    const answer = await send({ headers: { "content-type": "application/json; charset=latin1" }, body: JSON.stringify({ message: "hi" }) });
+    const error = expectContractError(answer, 415, "unsupported_media_type");
+    expect(error.message).toContain("latin1");
   });
 
   it("answers 406 not_acceptable when Accept allows neither JSON nor SSE", async () => {

@@ -17,7 +17,7 @@ afterAll(async () => {
   await app.close();
   await upstream.close();
 });
-beforeEach(() => upstream.setDefault({}));
+beforeEach(() => upstream.reset());
 
 describe("POST /api/v1/messages with Accept: text/event-stream", () => {
   it("streams each upstream delta as a token event, then one complete event whose content is the tokens joined", async () => {
@@ -162,5 +162,25 @@ describe("POST /api/v1/messages with Accept: text/event-stream", () => {
     const request = upstream.requests[before]!;
     await upstream.waitForClose(request, 1000);
     expect(request.closedAt! - abortedAt).toBeLessThan(100);
+  });
+
+  it("retries a failed call before the first token, but never after one was sent", async () => {
+    const retrying = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_MAX_RETRIES: "2" }));
+    try {
+      const messagesUrl = `${retrying.baseUrl}/api/v1/messages`;
+      let before = upstream.requests.length;
+      upstream.enqueue({ fault: { kind: "status", status: 503, headers: { "retry-after": "0" } } }, { tokens: ["second", " try"] });
+      const recovered = await postForSse(messagesUrl, { message: "hi" });
+      expect(payloads(recovered.events).at(-1)).toMatchObject({ event: "complete", data: { content: "second try" } });
+      expect(upstream.requests.length - before).toBe(2);
+
+      before = upstream.requests.length;
+      upstream.enqueue({ tokens: ["half", " a", " reply"], fault: { kind: "reset", afterTokens: 1 } }, { tokens: ["duplicate"] });
+      const broken = await postForSse(messagesUrl, { message: "hi" });
+      expect(payloads(broken.events).at(-1)).toMatchObject({ event: "error", data: { code: "upstream_unavailable", partialContent: "half" } });
+      expect(upstream.requests.length - before).toBe(1);
+    } finally {
+      await retrying.close();
+    }
   });
 });
