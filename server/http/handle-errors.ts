@@ -2,8 +2,17 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { UpstreamError } from "../chat/upstream-error.js";
 import { HttpError } from "../errors.js";
 
-/** body-parser marks its errors with a `type`; map each to the contract's error. */
-function fromBodyParser(error: { type?: unknown; limit?: unknown; charset?: unknown; encoding?: unknown }): HttpError | undefined {
+interface BodyParserError {
+  type?: unknown;
+  limit?: unknown;
+  charset?: unknown;
+  encoding?: unknown;
+  status?: unknown;
+  expose?: unknown;
+}
+
+/** body-parser marks most of its errors with a `type`; map each to the contract's error. */
+function fromBodyParser(error: BodyParserError): HttpError | undefined {
   switch (error.type) {
     case "entity.parse.failed":
       return new HttpError(400, "malformed_json", "The request body is not valid JSON.");
@@ -17,6 +26,10 @@ function fromBodyParser(error: { type?: unknown; limit?: unknown; charset?: unkn
     case "request.aborted":
       return new HttpError(400, "invalid_request", "The request body ended before its declared length.");
     default:
+      // Untyped but client-caused, e.g. a gzip body that does not inflate.
+      if (error.expose === true && typeof error.status === "number" && error.status >= 400 && error.status < 500) {
+        return new HttpError(400, "invalid_request", "The request body could not be decoded.");
+      }
       return undefined;
   }
 }
@@ -27,7 +40,7 @@ function toHttpError(error: unknown): HttpError | undefined {
     const retryAfterSeconds = error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1000);
     return new HttpError(error.httpStatus, error.code, error.message, undefined, retryAfterSeconds);
   }
-  if (typeof error === "object" && error !== null && "type" in error) return fromBodyParser(error);
+  if (typeof error === "object" && error !== null) return fromBodyParser(error);
   return undefined;
 }
 

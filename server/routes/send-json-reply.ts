@@ -1,6 +1,6 @@
 import { streamReply } from "../chat/stream-reply.js";
 import type { MessageResponse } from "../../sdk/types.js";
-import { abortOnClientGone, createMessageId, type ReplyContext } from "./reply-context.js";
+import { abortOnClientGone, createMessageId, logRetries, type ReplyContext } from "./reply-context.js";
 
 /**
  * Answers with the whole reply as one JSON body. It reads the same stream as SSE mode, so both modes
@@ -12,7 +12,7 @@ export async function sendJsonReply({ res, chat, messages, upstream, log }: Repl
   const pieces: string[] = [];
   log.info({ mode: "json", model: chat.info.name }, "reply started");
   try {
-    for await (const part of streamReply(chat.model, messages, { signal, upstream })) {
+    for await (const part of streamReply(chat.model, messages, { signal, upstream, onRetry: logRetries(log) })) {
       if (part.type === "token") {
         pieces.push(part.content);
         continue;

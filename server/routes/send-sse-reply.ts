@@ -1,7 +1,7 @@
 import { streamReply } from "../chat/stream-reply.js";
 import { UpstreamError } from "../chat/upstream-error.js";
 import { createSseWriter } from "../sse/create-sse-writer.js";
-import { abortOnClientGone, createMessageId, type ReplyContext } from "./reply-context.js";
+import { abortOnClientGone, createMessageId, logRetries, type ReplyContext } from "./reply-context.js";
 
 /**
  * Streams the reply as SSE: a `token` per piece, then `complete`. Never throws once headers are out:
@@ -16,8 +16,7 @@ export async function sendSseReply({ res, chat, messages, upstream, log }: Reply
   log.info({ mode: "sse", model: chat.info.name }, "stream started");
 
   try {
-    const onRetry = (attempt: number, error: UpstreamError, delayMs: number) => log.warn({ attempt, code: error.code, delayMs }, "retrying model call");
-    for await (const part of streamReply(chat.model, messages, { signal, upstream, onRetry })) {
+    for await (const part of streamReply(chat.model, messages, { signal, upstream, onRetry: logRetries(log) })) {
       if (part.type === "token") {
         if (tokens === 0) log.info({ timeToFirstTokenMs: Math.round(performance.now() - startedAt) }, "first token");
         tokens += 1;

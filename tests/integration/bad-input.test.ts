@@ -151,6 +151,18 @@ describe("POST /api/v1/messages with a body that is not a valid SendMessageReque
     expect(error.message).toContain("latin1");
   });
 
+  it("answers 415 unsupported_media_type when the body uses a Content-Encoding the server cannot decode", async () => {
+    const answer = await send({ headers: { ...JSON_HEADERS, "content-encoding": "compress" }, body: JSON.stringify({ message: "hi" }) });
+    const error = expectContractError(answer, 415, "unsupported_media_type");
+    expect(error.message).toContain("compress");
+  });
+
+  it("answers 400 invalid_request, not a 500, when a gzip body does not inflate", async () => {
+    const answer = await send({ headers: { ...JSON_HEADERS, "content-encoding": "gzip" }, body: "this is not gzip" });
+    const error = expectContractError(answer, 400, "invalid_request");
+    expect(error.message).toContain("could not be decoded");
+  });
+
   it("answers 406 not_acceptable when Accept allows neither JSON nor SSE", async () => {
     const answer = await send({ headers: { ...JSON_HEADERS, accept: "text/html" }, body: JSON.stringify({ message: "hi" }) });
     const error = expectContractError(answer, 406, "not_acceptable");

@@ -51,22 +51,25 @@ let app: TestApp;
 let retrying: TestApp;
 /** Gives up quickly when the model is silent. */
 let impatient: TestApp;
+/** For servers that reject `stream_options`: usage is not asked for. */
+let withoutUsage: TestApp;
 
 const messagesUrl = (target: TestApp) => `${target.baseUrl}/api/v1/messages`;
 
 beforeAll(async () => {
   upstream = await startFakeOpenAiUpstream();
-  [app, retrying, impatient] = await Promise.all([
+  [app, retrying, impatient, withoutUsage] = await Promise.all([
     startTestApp(upstreamEnv(upstream.baseUrl)),
     startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_MAX_RETRIES: "2" })),
     startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "300", UPSTREAM_IDLE_TIMEOUT_MS: "300" })),
+    startTestApp(upstreamEnv(upstream.baseUrl, { OPENAI_STREAM_USAGE: "false" })),
   ]);
 });
 afterAll(async () => {
-  await Promise.all([app.close(), retrying.close(), impatient.close()]);
+  await Promise.all([app.close(), retrying.close(), impatient.close(), withoutUsage.close()]);
   await upstream.close();
 });
-beforeEach(() => upstream.setDefault({}));
+beforeEach(() => upstream.reset());
 
 describe("POST /api/v1/messages without Accept: text/event-stream", () => {
   it.each([
@@ -100,6 +103,19 @@ describe("POST /api/v1/messages without Accept: text/event-stream", () => {
     });
     expect(Date.parse(body.message.createdAt)).toBeGreaterThanOrEqual(before - 1000);
     expect(Date.parse(body.message.createdAt)).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it("leaves usage out, and does not ask the upstream for it, when OPENAI_STREAM_USAGE is false", async () => {
+    upstream.enqueue({ tokens: ["no", " usage"] });
+    const before = upstream.requests.length;
+    const result = await postJson(messagesUrl(withoutUsage), { message: "hi" });
+
+    expect(result.status, result.raw).toBe(200);
+    expectMatchesSchema("MessageResponse", result.body);
+    const body = result.body as MessageResponse;
+    expect(body.message.content).toBe("no usage");
+    expect(body).not.toHaveProperty("usage");
+    expect(upstream.requests[before]!.body).not.toHaveProperty("stream_options");
   });
 
   it("gives every reply a different message id", async () => {
@@ -214,6 +230,11 @@ describe("POST /api/v1/messages in JSON mode with UPSTREAM_MAX_RETRIES=2", () =>
     expectMatchesSchema("MessageResponse", result.body);
     expect((result.body as MessageResponse).message.content).toBe("second try");
     expect(upstream.requests.length - before).toBe(2);
+    const requestId = result.headers["x-request-id"];
+    expect(retrying.logs.find((line) => line.msg === "retrying model call" && line.requestId === requestId)).toMatchObject({
+      attempt: 1,
+      code: "upstream_unavailable",
+    });
   });
 
   it("gives up with 503 after the first attempt and two retries all fail", async () => {
