@@ -20,6 +20,11 @@ function toStreamEvent(message: EventSourceMessage, partialContent: string, requ
   if (typeof data !== "object" || data === null) {
     throw new ChatSdkError("invalid_event", `Event "${message.event}" carries data that is not a JSON object.`, { partialContent, requestId });
   }
+  // The SDK builds partialContent from token contents, so that one field is checked; the server's payloads are
+  // otherwise proven against the contract by its own tests.
+  if (message.event === "token" && typeof (data as { content?: unknown }).content !== "string") {
+    throw new ChatSdkError("invalid_event", "A token event carries no string content.", { partialContent, requestId });
+  }
   return { type: message.event, id: message.id ?? "", data } as StreamEvent;
 }
 
@@ -40,26 +45,35 @@ export async function* parseEventStream(
   const parser = createParser({ onEvent: (message) => pending.push(message) });
   let partialContent = "";
   let finished = false;
+  const { signal } = options;
+  // Watch the caller's signal ourselves: Node's fetch follows it through a weak reference that garbage
+  // collection can break (nodejs/undici#4068), after which an abort would never reach the connection.
+  const cancelOnAbort = () => void reader.cancel(signal?.reason).catch(() => {});
+  signal?.addEventListener("abort", cancelOnAbort, { once: true });
 
   try {
+    signal?.throwIfAborted();
     while (!finished) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
         chunk = await reader.read();
       } catch (cause) {
-        if (options.signal?.aborted) throw options.signal.reason ?? cause;
+        if (signal?.aborted) throw signal.reason ?? cause;
         throw new ChatSdkError("stream_interrupted", "The connection broke before the reply was complete.", {
           cause,
           partialContent,
           requestId: options.requestId,
         });
       }
+      signal?.throwIfAborted();
       parser.feed(chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true }));
       while (pending.length > 0) {
         const event = toStreamEvent(pending.shift()!, partialContent, options.requestId);
         if (event === undefined) continue;
         if (event.type === "token") partialContent += event.data.content;
         yield event;
+        // Events parsed from the same chunk are not handed out once the caller aborted.
+        signal?.throwIfAborted();
         if (event.type !== "token") {
           finished = true;
           break;
@@ -73,6 +87,7 @@ export async function* parseEventStream(
       }
     }
   } finally {
+    signal?.removeEventListener("abort", cancelOnAbort);
     // Cancelling (not just releasing) tells the server nobody is reading, so it stops the model call.
     await reader.cancel().catch(() => {});
   }
