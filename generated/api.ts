@@ -109,10 +109,42 @@ export interface components {
             model: components["schemas"]["ModelInfo"];
         };
         /**
-         * @description The SSE event names. The payload of event `x` is the schema `XEvent`.
-         * @enum {string}
+         * @description One SSE event of the stream, as `event:` name, `id:` and the JSON `data:` payload (an annotation of the
+         *     `text/event-stream` body: JSON Schema cannot validate SSE framing itself).
          */
-        StreamEventName: "token" | "complete" | "error";
+        StreamEvent: components["schemas"]["TokenStreamEvent"] | components["schemas"]["CompleteStreamEvent"] | components["schemas"]["ErrorStreamEvent"];
+        /** @description A `token` event as framed on the wire. */
+        TokenStreamEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "token";
+            id: components["schemas"]["StreamEventId"];
+            data: components["schemas"]["TokenEvent"];
+        };
+        /** @description A `complete` event as framed on the wire. */
+        CompleteStreamEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "complete";
+            id: components["schemas"]["StreamEventId"];
+            data: components["schemas"]["CompleteEvent"];
+        };
+        /** @description An `error` event as framed on the wire. */
+        ErrorStreamEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "error";
+            id: components["schemas"]["StreamEventId"];
+            data: components["schemas"]["ErrorEvent"];
+        };
+        /** @description The SSE `id:` field, a decimal number that increases within a stream, starting at 1. */
+        StreamEventId: string;
         /** @description Event `token`: the next non-empty piece of the reply. */
         TokenEvent: {
             content: string;

@@ -2,11 +2,16 @@ import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { ChatSdkError } from "./errors.js";
 import type { StreamEvent, StreamEventName } from "./types.js";
 
-const KNOWN_EVENTS: ReadonlySet<string> = new Set<StreamEventName>(["token", "complete", "error"]);
+/** A record, not a list, so the compiler insists on every event name the contract has. */
+const KNOWN_EVENTS: Record<StreamEventName, true> = { token: true, complete: true, error: true };
+
+function isKnownEvent(name: string | undefined): name is StreamEventName {
+  return name !== undefined && Object.hasOwn(KNOWN_EVENTS, name);
+}
 
 function toStreamEvent(message: EventSourceMessage, partialContent: string, requestId?: string): StreamEvent | undefined {
   // SSE convention: a client ignores events it does not know, so a newer server can add event types.
-  if (message.event === undefined || !KNOWN_EVENTS.has(message.event)) return undefined;
+  if (!isKnownEvent(message.event)) return undefined;
   let data: unknown;
   try {
     data = JSON.parse(message.data);

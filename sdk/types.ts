@@ -19,15 +19,15 @@ export type ErrorResponse = Schemas["ErrorResponse"];
 /** Machine-readable error cause, shared by HTTP errors and `error` events. */
 export type ErrorCode = Schemas["ErrorCode"];
 
-/** The SSE event names the contract documents. */
-export type StreamEventName = Schemas["StreamEventName"];
+/** An event as the contract frames it on the wire: `event` name, `id` and `data` payload. */
+type WireEvent = Schemas["StreamEvent"];
 
-/**
- * Payload of each event, by the contract's naming rule: event `x` carries schema `XEvent`.
- * A name added to `StreamEventName` without its schema fails to compile here.
- */
+/** The SSE event names the contract documents. */
+export type StreamEventName = WireEvent["event"];
+
+/** Each event's payload schema, by event name, as the contract's `StreamEvent` discriminator maps them. */
 export type StreamEventPayloads = {
-  [Name in StreamEventName]: Schemas[`${Capitalize<Name>}Event`];
+  [Event in WireEvent as Event["event"]]: Event["data"];
 };
 
 /** Payload of event `token`: the next non-empty piece of the reply. */
@@ -46,12 +46,12 @@ export type ErrorEvent = StreamEventPayloads["error"];
  * }
  */
 export type StreamEvent = {
-  [Name in StreamEventName]: {
+  [Event in WireEvent as Event["event"]]: {
     /** The SSE `event:` field. */
-    type: Name;
+    type: Event["event"];
     /** The SSE `id:` field; increases within a stream. */
     id: string;
     /** The JSON `data:` payload. */
-    data: StreamEventPayloads[Name];
+    data: Event["data"];
   };
 }[StreamEventName];

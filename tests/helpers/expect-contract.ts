@@ -1,7 +1,6 @@
 import { expect } from "vitest";
-import spec from "../../generated/openapi.json" with { type: "json" };
 import { createSchemaValidator } from "../../server/validation/create-schema-validator.js";
-import type { ReceivedEvent } from "./read-sse.js";
+import type { ReceivedEvent, SseResult } from "./read-sse.js";
 
 const validator = createSchemaValidator();
 type SchemaName = Parameters<typeof validator.validate>[0];
@@ -11,20 +10,30 @@ export function expectMatchesSchema(name: SchemaName, value: unknown): void {
   expect(validator.validate(name, value), `${name}: ${JSON.stringify(value).slice(0, 300)}`).toEqual([]);
 }
 
-/** The contract's naming rule: event `x` carries schema `XEvent`. */
-const EVENT_SCHEMAS = new Map<string, SchemaName>(
-  spec.components.schemas.StreamEventName.enum.map((name) => [name, `${name[0]!.toUpperCase()}${name.slice(1)}Event` as SchemaName]),
-);
-
-/** Every event must be a documented name, with a JSON payload matching that event's schema, and ids must increase. */
+/**
+ * Every event must be one the contract's `StreamEvent` documents, framed with a JSON payload that matches
+ * that event's schema, and ids must increase.
+ */
 export function expectEventsMatchContract(events: ReceivedEvent[]): void {
   let lastId = 0;
   for (const event of events) {
-    const schema = EVENT_SCHEMAS.get(event.event ?? "");
-    expect(schema, `undocumented event name: ${String(event.event)}`).toBeDefined();
-    expectMatchesSchema(schema!, JSON.parse(event.data));
+    let data: unknown;
+    expect(() => (data = JSON.parse(event.data)), `event ${String(event.event)} data is JSON`).not.toThrow();
+    expectMatchesSchema("StreamEvent", { event: event.event, id: event.id, data });
     const id = Number(event.id);
     expect(id, "ids increase within a stream").toBeGreaterThan(lastId);
     lastId = id;
   }
+}
+
+/** An SSE response as the contract requires: headers, then events that all match, ending in at most one terminal event. */
+export function expectSseResponseMatchesContract(result: SseResult): void {
+  expect(result.headers["content-type"]).toBe("text/event-stream; charset=utf-8");
+  expect(result.headers["cache-control"]).toBe("no-cache, no-transform");
+  expect(result.headers["x-accel-buffering"]).toBe("no");
+  expect(result.headers["x-request-id"]).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+  expectEventsMatchContract(result.events);
+  const terminal = result.events.filter((event) => event.event === "complete" || event.event === "error");
+  expect(terminal.length, "at most one complete or error event").toBeLessThanOrEqual(1);
+  if (terminal.length === 1) expect(result.events.at(-1), "the terminal event is the last").toBe(terminal[0]);
 }

@@ -1,5 +1,6 @@
 import { request } from "node:http";
 import { createParser } from "eventsource-parser";
+import { expectSseResponseMatchesContract } from "./expect-contract.js";
 
 export interface ReceivedEvent {
   event: string | undefined;
@@ -30,8 +31,16 @@ export interface PostOptions {
 /**
  * POSTs with Node's raw http client (no SDK in the way) and records every SSE event with its arrival
  * time, so tests can see that tokens arrive over time and assert the exact bytes on the wire.
+ * Every SSE response is checked against the contract (headers, event names, payload schemas, ids)
+ * before it is returned, so no integration test can read a frame the spec does not allow.
  */
-export function postForSse(url: string, json: unknown, options: PostOptions = {}): Promise<SseResult> {
+export async function postForSse(url: string, json: unknown, options: PostOptions = {}): Promise<SseResult> {
+  const result = await readSse(url, json, options);
+  if (result.status === 200) expectSseResponseMatchesContract(result);
+  return result;
+}
+
+function readSse(url: string, json: unknown, options: PostOptions): Promise<SseResult> {
   const payload = options.body ?? JSON.stringify(json);
   return new Promise((resolve, reject) => {
     const events: ReceivedEvent[] = [];
