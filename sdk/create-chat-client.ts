@@ -62,6 +62,9 @@ async function callOrThrow<T>(call: () => Promise<T>, signal: AbortSignal | unde
   }
 }
 
+/** The stream itself is SSE, but errors answered before it starts are JSON, so the client accepts both. */
+const STREAM_ACCEPT = "text/event-stream, application/json;q=0.9";
+
 function requestHeaders(accept: string, options: RequestOptions): Record<string, string> {
   return options.requestId ? { Accept: accept, "X-Request-Id": options.requestId } : { Accept: accept };
 }
@@ -102,7 +105,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
         () =>
           client.POST("/api/v1/messages", {
             body: request,
-            headers: requestHeaders("text/event-stream", callOptions),
+            headers: requestHeaders(STREAM_ACCEPT, callOptions),
             signal: callOptions.signal,
             parseAs: "stream",
           }),

@@ -328,7 +328,7 @@ describe("createChatClient against the real app", () => {
     await counted.getHealth();
     await counted.sendMessage({ message: "hi" });
     await collect(counted.streamMessage({ message: "hi" }));
-    expect(calls).toEqual(["GET /api/v1/health application/json", "POST /api/v1/messages application/json", "POST /api/v1/messages text/event-stream"]);
+    expect(calls).toEqual(["GET /api/v1/health application/json", "POST /api/v1/messages application/json", "POST /api/v1/messages text/event-stream, application/json;q=0.9"]);
   });
 
   it("sends the requestId option as X-Request-Id and receives the same id back", async () => {
