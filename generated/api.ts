@@ -163,6 +163,8 @@ export interface components {
             message: string;
             /** @description True when sending the same request again may succeed. */
             retryable: boolean;
+            /** @description When the provider said how long to wait (its `Retry-After`), the seconds to wait before retrying. */
+            retryAfterSeconds?: number;
             partialContent: string;
         };
         /**
@@ -184,6 +186,8 @@ export interface components {
                 message: string;
                 /** @description One entry per invalid field (`invalid_request` only). */
                 details?: components["schemas"]["FieldError"][];
+                /** @description In JSON mode, the text the model had already produced when it failed (upstream errors only), so it is not lost. */
+                partialContent?: string;
             };
         };
         /** @description One problem with one field of the request body. */
@@ -204,7 +208,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The `Accept` header allows neither `application/json` nor `text/event-stream`. */
+        /** @description The `Accept` header neither allows `application/json` nor names `text/event-stream` (SSE is sent only to clients that name it, so `text/*` alone is not enough). */
         NotAcceptable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -269,6 +273,7 @@ export interface components {
         GatewayTimeout: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {

@@ -9,7 +9,7 @@ import { createMessagesRouter } from "./routes/messages-router.js";
 import { createSchemaValidator } from "./validation/create-schema-validator.js";
 
 export interface AppDeps {
-  config: Pick<Config, "upstream" | "heartbeatMs" | "maxBodyBytes">;
+  config: Pick<Config, "upstream" | "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes">;
   chat: ChatModelHandle;
   logger: Logger;
 }

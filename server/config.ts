@@ -7,6 +7,8 @@ export interface Config {
   upstream: UpstreamConfig;
   /** Interval of SSE heartbeat comments, which keep proxies from closing an idle stream. */
   heartbeatMs: number;
+  /** How long a streaming client may read nothing while its socket buffer is full before it is disconnected. */
+  clientStallTimeoutMs: number;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
   logLevel: string;
@@ -105,6 +107,7 @@ export function loadConfig(env: Env): Config {
       maxRetries: readInteger(env, "UPSTREAM_MAX_RETRIES", 2, 0, 10, problems),
     },
     heartbeatMs: readInteger(env, "SSE_HEARTBEAT_MS", 15_000, 100, 600_000, problems),
+    clientStallTimeoutMs: readInteger(env, "CLIENT_STALL_TIMEOUT_MS", 30_000, 100, 600_000, problems),
     maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 1_048_576, 1024, 64 * 1_048_576, problems),
     logLevel: env.LOG_LEVEL?.trim() || "info",
   };

@@ -21,7 +21,9 @@ const logger = createLogger(config.logLevel);
 const chat = createChatModel(config);
 const app = createApp({ config, chat, logger });
 
-const server = app.listen(config.port, config.host ?? "", () => {
+const server = app.listen(config.port, config.host ?? "", (error?: Error) => {
+  // Express 5 hands listen errors (EADDRINUSE) to this callback; the "error" handler below reports them.
+  if (error) return;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info({ port, model: chat.info }, `Listening on http://localhost:${port}`);

@@ -54,34 +54,53 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
     const attemptController = new AbortController();
     const abortAttempt = () => attemptController.abort(signal.reason);
     signal.addEventListener("abort", abortAttempt, { once: true });
-    const timeOut = () => attemptController.abort(new TimeoutReason());
-    // One timer at a time: first the first-token deadline, then the idle limit, armed only while waiting on the model.
-    let timer = setTimeout(timeOut, Math.max(0, firstTokenDeadline - performance.now()));
+    // Two timers per attempt, none per token: the first-token deadline until the model sends anything (any chunk,
+    // including reasoning or tool-call pieces, proves it is alive), then an idle timer refreshed on every chunk.
+    // The idle timer never fires while our own consumer holds a token: a slow client is not a silent model.
+    let consumerBusy = false;
+    const firstChunkTimer = setTimeout(() => attemptController.abort(new TimeoutReason("first")), Math.max(0, firstTokenDeadline - performance.now()));
+    let idleTimer: NodeJS.Timeout | undefined;
+    const onIdle = () => (consumerBusy ? idleTimer?.refresh() : attemptController.abort(new TimeoutReason("idle")));
     let finishReason: string | undefined;
     let usage: Usage | undefined;
     try {
       signal.throwIfAborted();
       const stream = await model.stream(messages, { signal: attemptController.signal });
       for await (const chunk of stream) {
+        if (idleTimer) idleTimer.refresh();
+        else {
+          clearTimeout(firstChunkTimer);
+          idleTimer = setTimeout(onIdle, upstream.idleTimeoutMs);
+        }
         const text = chunkText(chunk);
         finishReason ??= chunk.response_metadata?.finish_reason as string | undefined;
         // Last one wins: some servers repeat cumulative usage on every chunk.
         usage = toUsage(chunk) ?? usage;
         if (text.length === 0) continue;
         sentAny = true;
-        // Paused while the consumer writes the token, so a slow client is not mistaken for an idle model.
-        clearTimeout(timer);
+        consumerBusy = true;
         yield { type: "token", content: text };
-        timer = setTimeout(timeOut, upstream.idleTimeoutMs);
+        consumerBusy = false;
+        idleTimer.refresh();
       }
-      yield { type: "finish", finishReason: finishReason ?? "stop", ...(usage ? { usage } : {}) };
+      // Every OpenAI-compatible server ends a reply with a finish_reason; a stream that just stops was cut off.
+      if (finishReason === undefined) {
+        throw new UpstreamError("upstream_unavailable", 503, true, "The model provider ended the stream before finishing the reply.");
+      }
+      yield { type: "finish", finishReason, ...(usage ? { usage } : {}) };
       return;
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      if (attemptController.signal.reason instanceof TimeoutReason) {
-        throw sentAny
-          ? new UpstreamError("upstream_timeout", 504, true, `The model provider sent no token for ${upstream.idleTimeoutMs} ms.`)
-          : new UpstreamError("upstream_timeout", 504, true, `The model provider sent no token within ${upstream.firstTokenTimeoutMs} ms.`);
+      // The reply itself was finished; only the trailing usage chunk or [DONE] went missing.
+      if (finishReason !== undefined) {
+        yield { type: "finish", finishReason, ...(usage ? { usage } : {}) };
+        return;
+      }
+      const timeout = attemptController.signal.reason;
+      if (timeout instanceof TimeoutReason) {
+        throw timeout.message === "idle"
+          ? new UpstreamError("upstream_timeout", 504, true, `The model provider went silent for ${upstream.idleTimeoutMs} ms.`)
+          : new UpstreamError("upstream_timeout", 504, true, `The model provider sent nothing within ${upstream.firstTokenTimeoutMs} ms.`);
       }
       const failure = classifyUpstreamError(error);
       const delay = backoffMs(attempt, failure);
@@ -89,7 +108,8 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
       options.onRetry?.(attempt + 1, failure, delay);
       await sleep(delay, undefined, { signal });
     } finally {
-      clearTimeout(timer);
+      clearTimeout(firstChunkTimer);
+      clearTimeout(idleTimer);
       signal.removeEventListener("abort", abortAttempt);
       // Also reached when the consumer stops early: closes the upstream socket instead of reading on.
       attemptController.abort();

@@ -7,6 +7,9 @@ import type { ErrorCode } from "../../sdk/types.js";
 export class UpstreamError extends Error {
   override readonly name = "UpstreamError";
 
+  /** Text already produced when the call failed; set by whoever consumed the stream. */
+  partialContent?: string;
+
   constructor(
     readonly code: ErrorCode,
     readonly httpStatus: number,
@@ -17,6 +20,11 @@ export class UpstreamError extends Error {
     options?: ErrorOptions,
   ) {
     super(message, options);
+  }
+
+  /** `Retry-After` in whole seconds, as HTTP and the `error` event carry it. */
+  get retryAfterSeconds(): number | undefined {
+    return this.retryAfterMs === undefined ? undefined : Math.ceil(this.retryAfterMs / 1000);
   }
 }
 

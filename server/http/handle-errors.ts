@@ -37,8 +37,7 @@ function fromBodyParser(error: BodyParserError): HttpError | undefined {
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof UpstreamError) {
-    const retryAfterSeconds = error.retryAfterMs === undefined ? undefined : Math.ceil(error.retryAfterMs / 1000);
-    return new HttpError(error.httpStatus, error.code, error.message, undefined, retryAfterSeconds);
+    return new HttpError(error.httpStatus, error.code, error.message, { retryAfterSeconds: error.retryAfterSeconds, partialContent: error.partialContent });
   }
   if (typeof error === "object" && error !== null) return fromBodyParser(error);
   return undefined;

@@ -11,7 +11,7 @@ import { sendJsonReply } from "./send-json-reply.js";
 import { sendSseReply } from "./send-sse-reply.js";
 
 export interface MessagesRouterDeps {
-  config: Pick<Config, "upstream" | "heartbeatMs" | "maxBodyBytes">;
+  config: Pick<Config, "upstream" | "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes">;
   chat: ChatModelHandle;
   validator: SchemaValidator;
 }
@@ -24,7 +24,9 @@ function validateBody(validator: SchemaValidator): RequestHandler {
     if (problems.length > 0) {
       const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(({ path, message }) => `${path || "(body)"} ${message}`);
       const more = problems.length > MAX_LISTED_PROBLEMS ? ` (and ${problems.length - MAX_LISTED_PROBLEMS} more)` : "";
-      throw new HttpError(400, "invalid_request", `The request body does not match SendMessageRequest: ${listed.join("; ")}${more}`, problems);
+      throw new HttpError(400, "invalid_request", `The request body does not match SendMessageRequest: ${listed.join("; ")}${more}`, {
+        details: problems,
+      });
     }
     next();
   };
@@ -45,7 +47,7 @@ export function createMessagesRouter({ config, chat, validator }: MessagesRouter
       const request = req.body as SendMessageRequest;
       const log = request.conversationId ? res.locals.log.child({ conversationId: request.conversationId }) : res.locals.log;
       const context = { res, chat, messages: toLangChainMessages(request), upstream: config.upstream, log };
-      if (res.locals.responseMode === "sse") await sendSseReply(context, config.heartbeatMs);
+      if (res.locals.responseMode === "sse") await sendSseReply(context, { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs });
       else await sendJsonReply(context);
     },
   );

@@ -1,4 +1,5 @@
 import { streamReply } from "../chat/stream-reply.js";
+import { UpstreamError } from "../chat/upstream-error.js";
 import type { MessageResponse } from "../../sdk/types.js";
 import { abortOnClientGone, createMessageId, logRetries, type ReplyContext } from "./reply-context.js";
 
@@ -31,6 +32,8 @@ export async function sendJsonReply({ res, chat, messages, upstream, log }: Repl
       log.info({ tokens: pieces.length, durationMs: Math.round(performance.now() - startedAt) }, "reply aborted by client");
       return;
     }
+    // The error answer carries what the model already wrote, as the `error` event does in SSE mode.
+    if (error instanceof UpstreamError && pieces.length > 0) error.partialContent = pieces.join("");
     throw error;
   }
 }

@@ -1,15 +1,15 @@
 import { streamReply } from "../chat/stream-reply.js";
 import { UpstreamError } from "../chat/upstream-error.js";
-import { createSseWriter } from "../sse/create-sse-writer.js";
+import { createSseWriter, type SseWriterOptions } from "../sse/create-sse-writer.js";
 import { abortOnClientGone, createMessageId, logRetries, type ReplyContext } from "./reply-context.js";
 
 /**
  * Streams the reply as SSE: a `token` per piece, then `complete`. Never throws once headers are out:
  * a failure becomes one `error` event carrying every token already sent, and the response always ends.
  */
-export async function sendSseReply({ res, chat, messages, upstream, log }: ReplyContext, heartbeatMs: number): Promise<void> {
+export async function sendSseReply({ res, chat, messages, upstream, log }: ReplyContext, writerOptions: SseWriterOptions): Promise<void> {
   const signal = abortOnClientGone(res);
-  const sse = createSseWriter(res, { heartbeatMs });
+  const sse = createSseWriter(res, writerOptions);
   const startedAt = performance.now();
   let content = "";
   let tokens = 0;
@@ -36,7 +36,8 @@ export async function sendSseReply({ res, chat, messages, upstream, log }: Reply
     const failure =
       error instanceof UpstreamError ? error : new UpstreamError("internal", 500, false, "An unexpected error occurred while streaming the reply.");
     log[failure.code === "internal" ? "error" : "warn"]({ err: error, code: failure.code, tokens, partialLength: content.length }, "stream failed");
-    await sse.send("error", { code: failure.code, message: failure.message, retryable: failure.retryable, partialContent: content });
+    const retryAfter = failure.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: failure.retryAfterSeconds };
+    await sse.send("error", { code: failure.code, message: failure.message, retryable: failure.retryable, ...retryAfter, partialContent: content });
   } finally {
     sse.end();
   }

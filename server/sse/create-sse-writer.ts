@@ -13,13 +13,17 @@ export interface SseWriter {
   end(): void;
 }
 
-function waitForDrainOrClose(res: ServerResponse): Promise<void> {
+/** Resolves when the socket drains or closes; a client that reads nothing for `stallTimeoutMs` is disconnected. */
+function waitForDrainOrClose(res: ServerResponse, stallTimeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const settle = () => {
+      clearTimeout(stalled);
       res.off("drain", settle);
       res.off("close", settle);
       resolve();
     };
+    // Destroying closes the response, which aborts the model call: a stuck reader must not hold a provider connection.
+    const stalled = setTimeout(() => res.destroy(), stallTimeoutMs);
     res.on("drain", settle);
     res.on("close", settle);
   });
@@ -29,7 +33,14 @@ function waitForDrainOrClose(res: ServerResponse): Promise<void> {
  * Starts an SSE response: writes the headers at once (so the client sees 200 before the model's first
  * token), then sends a comment every `heartbeatMs` so idle proxies keep the connection open.
  */
-export function createSseWriter(res: ServerResponse, { heartbeatMs }: { heartbeatMs: number }): SseWriter {
+export interface SseWriterOptions {
+  /** Interval of `: heartbeat` comments. */
+  heartbeatMs: number;
+  /** How long a full socket buffer may stay full before the client is considered gone. */
+  stallTimeoutMs: number;
+}
+
+export function createSseWriter(res: ServerResponse, { heartbeatMs, stallTimeoutMs }: SseWriterOptions): SseWriter {
   let nextId = 1;
   let ended = false;
   const isClosed = () => ended || res.destroyed || res.writableEnded;
@@ -53,7 +64,7 @@ export function createSseWriter(res: ServerResponse, { heartbeatMs }: { heartbea
       const frame = formatSseFrame({ event, id: nextId++, data });
       if (res.write(frame)) return;
       // The kernel buffer is full: wait until it drains or the client goes away, instead of queueing in memory.
-      await waitForDrainOrClose(res);
+      await waitForDrainOrClose(res, stallTimeoutMs);
     },
     end() {
       clearInterval(heartbeat);

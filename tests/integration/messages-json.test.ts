@@ -186,28 +186,29 @@ describe("POST /api/v1/messages in JSON mode when the upstream fails", () => {
     expect(performance.now() - startedAt).toBeLessThan(2000);
   });
 
-  it("answers 504 upstream_timeout, not a partial reply, when the upstream stalls after some tokens", async () => {
+  it("answers 504 upstream_timeout carrying the text produced so far when the upstream stalls after some tokens", async () => {
     upstream.enqueue({ tokens: ["slow", " and", " stuck"], fault: { kind: "stall", afterTokens: 1 } });
     const result = await postJson(messagesUrl(impatient), { message: "hi" });
 
     const body = expectContractError(result, 504, "upstream_timeout");
     expect(body.error.message).toContain("300 ms");
-    expect(result.raw).not.toContain("slow");
+    expect(body.error.partialContent).toBe("slow");
   });
 
-  it("answers 503 upstream_unavailable when the upstream resets the connection mid-reply", async () => {
+  it("answers 503 upstream_unavailable carrying the text produced so far when the upstream resets mid-reply", async () => {
     upstream.enqueue({ tokens: ["one", " two", " three", " four"], fault: { kind: "reset", afterTokens: 2 } });
     const result = await postJson(messagesUrl(app), { message: "hi" });
 
-    expectContractError(result, 503, "upstream_unavailable");
-    expect(result.raw).not.toContain("one two");
+    const body = expectContractError(result, 503, "upstream_unavailable");
+    expect(body.error.partialContent).toBe("one two");
   });
 
   it("answers 502 upstream_error when the upstream sends a chunk that is not JSON", async () => {
     upstream.enqueue({ tokens: ["one", " two"], fault: { kind: "malformed", afterTokens: 1 } });
     const result = await postJson(messagesUrl(app), { message: "hi" });
 
-    expectContractError(result, 502, "upstream_error");
+    const body = expectContractError(result, 502, "upstream_error");
+    expect(body.error.partialContent).toBe("one");
   });
 
   it("logs upstream failures at error level with the request's id", async () => {

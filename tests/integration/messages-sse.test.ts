@@ -183,4 +183,72 @@ describe("POST /api/v1/messages with Accept: text/event-stream", () => {
       await retrying.close();
     }
   });
+
+  it("ends with an error event, not complete, when the upstream stream stops without a finish reason", async () => {
+    upstream.enqueue({ tokens: ["cut", " off", " here"], fault: { kind: "truncate", afterTokens: 2 } });
+    const result = await postForSse(url, { message: "hi" });
+    expect(payloads(result.events).at(-1)).toEqual({
+      event: "error",
+      data: { code: "upstream_unavailable", message: expect.stringContaining("before finishing"), retryable: true, partialContent: "cut off" },
+    });
+  });
+
+  it("completes when the reply finished but the usage chunk never came", async () => {
+    const impatient = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_IDLE_TIMEOUT_MS: "200" }));
+    try {
+      upstream.enqueue({ tokens: ["all", " there"], fault: { kind: "stall-after-finish" } });
+      const result = await postForSse(`${impatient.baseUrl}/api/v1/messages`, { message: "hi" });
+      expect(payloads(result.events).at(-1)).toMatchObject({ event: "complete", data: { content: "all there", finishReason: "stop" } });
+    } finally {
+      await impatient.close();
+    }
+  });
+
+  it("counts reasoning chunks as signs of life, so a thinking model is not timed out", async () => {
+    const impatient = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "250", UPSTREAM_IDLE_TIMEOUT_MS: "250" }));
+    try {
+      upstream.enqueue({ reasoningChunks: 6, delayMs: 100, tokens: ["answer"] });
+      const result = await postForSse(`${impatient.baseUrl}/api/v1/messages`, { message: "hi" });
+      expect(payloads(result.events)).toEqual([
+        { event: "token", data: { content: "answer" } },
+        { event: "complete", data: expect.objectContaining({ content: "answer" }) },
+      ]);
+    } finally {
+      await impatient.close();
+    }
+  });
+
+  it("tells the client how long to wait when the upstream rate-limits with Retry-After", async () => {
+    upstream.enqueue({ fault: { kind: "status", status: 429, headers: { "retry-after": "7" } } });
+    const result = await postForSse(url, { message: "hi" });
+    expect(payloads(result.events)).toEqual([
+      { event: "error", data: { code: "upstream_rate_limited", message: expect.any(String), retryable: true, retryAfterSeconds: 7, partialContent: "" } },
+    ]);
+  });
+
+  it("disconnects a client that stops reading, which closes the upstream request too", async () => {
+    const strict = await startTestApp(upstreamEnv(upstream.baseUrl, { CLIENT_STALL_TIMEOUT_MS: "300" }));
+    try {
+      // 25 MiB: far more than the kernel's socket buffers on the two loopback hops hold (a few MiB each).
+      const big = "x".repeat(64 * 1024);
+      upstream.enqueue({ tokens: Array.from({ length: 400 }, () => big) });
+      const before = upstream.requests.length;
+      const { request } = await import("node:http");
+      const client = request(`${strict.baseUrl}/api/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+      });
+      client.on("response", (res) => res.pause()); // reads the headers, then nothing
+      client.on("error", () => {});
+      client.end(JSON.stringify({ message: "hi" }));
+      await upstream.waitForRequests(before + 1);
+      const upstreamRequest = upstream.requests[before]!;
+      await upstream.waitForClose(upstreamRequest, 5000);
+      expect(upstreamRequest.finished).toBe(false);
+      expect(upstreamRequest.tokensSent).toBeLessThan(400);
+      client.destroy();
+    } finally {
+      await strict.close();
+    }
+  });
 });

@@ -147,6 +147,12 @@ describe("the package, installed into a separate project", () => {
     });
   });
 
+  it("loads from CommonJS with require(), which Node >= 20.19 supports for ES modules", async () => {
+    const script = 'const sdk = require("streaming-chat/sdk"); console.log(typeof sdk.createChatClient, typeof sdk.ChatSdkError);';
+    const { stdout } = await run(process.execPath, ["-e", script], { cwd: consumerDir, timeout: 15_000 });
+    expect(stdout.trim()).toBe("function function");
+  });
+
   it("type-checks a TypeScript consumer against the published declarations with strict NodeNext settings", async () => {
     const result = await typecheck("tsconfig.json");
     expect(result.output).toBe("");

@@ -90,6 +90,9 @@ const RAW_ROUTES: Record<string, (res: ServerResponse) => Promise<void>> = {
   async "/not-object"(res) {
     res.end(tokenFrame(1, "fine") + frame("token", 2, "42"));
   },
+  async "/html/api/v1/messages"(res) {
+    res.end("<!doctype html><p>an app shell, not a stream</p>");
+  },
   async "/token-without-content"(res) {
     res.end(tokenFrame(1, "ok") + frame("token", 2, JSON.stringify({ text: "wrong field" })) + completeFrame(3, "ok"));
   },
@@ -99,7 +102,8 @@ async function handleRaw(req: IncomingMessage, res: ServerResponse): Promise<voi
   req.resume();
   const route = RAW_ROUTES[req.url ?? ""];
   if (!route) return void res.writeHead(404).end();
-  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "x-request-id": "raw-request" });
+  const contentType = req.url?.startsWith("/html/") ? "text/html" : "text/event-stream; charset=utf-8";
+  res.writeHead(200, { "content-type": contentType, "x-request-id": "raw-request" });
   res.flushHeaders();
   res.socket?.setNoDelay(true);
   await route(res);
@@ -306,6 +310,13 @@ describe("createChatClient against the real app", () => {
     const { received, error } = await collectUntilThrow(raw.streamMessage({ message: "hi" }));
     expect(received).toHaveLength(2);
     expect(error).toMatchObject({ type: "stream_interrupted", partialContent: "cut short" });
+  });
+
+  it("throws an http_error naming the content type when a stream request gets a 200 that is not SSE", async () => {
+    const misrouted = createChatClient({ baseUrl: `${rawUrl}/html` });
+    const { received, error } = await collectUntilThrow(misrouted.streamMessage({ message: "hi" }));
+    expect(received).toEqual([]);
+    expect(error).toMatchObject({ type: "http_error", status: 200, message: expect.stringContaining("text/html") });
   });
 
   it("throws network_error from every method when nothing listens at the base URL", async () => {

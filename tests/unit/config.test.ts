@@ -8,6 +8,7 @@ describe("loadConfig", () => {
     expect(config.model).toEqual({ provider: "demo", name: DEMO_MODEL_NAME, tokenDelayMs: 30 });
     expect(config.upstream).toEqual({ firstTokenTimeoutMs: 30_000, idleTimeoutMs: 30_000, maxRetries: 2 });
     expect(config.heartbeatMs).toBe(15_000);
+    expect(config.clientStallTimeoutMs).toBe(30_000);
   });
 
   it("uses OpenAI with the default model when only OPENAI_API_KEY is set", () => {

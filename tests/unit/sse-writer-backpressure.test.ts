@@ -16,7 +16,7 @@ describe("createSseWriter backpressure", () => {
 
     const received = await new Promise<number>((resolve, reject) => {
       server = createServer((_req, res) => {
-        const writer = createSseWriter(res, { heartbeatMs: 60_000 });
+        const writer = createSseWriter(res, { heartbeatMs: 60_000, stallTimeoutMs: 60_000 });
         void (async () => {
           for (let index = 0; index < FRAMES; index++) {
             await writer.send("token", { content });

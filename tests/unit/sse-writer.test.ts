@@ -8,7 +8,7 @@ async function withSseResponse(drive: (writer: SseWriter, res: ServerResponse) =
   let server: Server | undefined;
   const raw = await new Promise<{ headers: Record<string, unknown>; body: string }>((resolve, reject) => {
     server = createServer((_req, res) => {
-      const writer = createSseWriter(res, { heartbeatMs });
+      const writer = createSseWriter(res, { heartbeatMs, stallTimeoutMs: 60_000 });
       drive(writer, res).then(() => writer.end(), reject);
     });
     server.listen(0, "127.0.0.1", () => {
