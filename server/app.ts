@@ -4,25 +4,32 @@ import type { Config } from "./config.js";
 import { handleErrors, respondNotFound } from "./http/handle-errors.js";
 import { assignRequestContext } from "./http/request-context.js";
 import type { Logger } from "./logger.js";
+import { createMetrics, type Metrics } from "./observability/create-metrics.js";
+import type { ReplyRegistry } from "./replies/reply-registry.js";
 import { createHealthRouter } from "./routes/health-router.js";
 import { createMessagesRouter } from "./routes/messages-router.js";
+import { createMetricsRouter } from "./routes/metrics-router.js";
 import { createSchemaValidator } from "./validation/create-schema-validator.js";
 
 export interface AppDeps {
-  config: Pick<Config, "upstream" | "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes">;
+  config: Pick<Config, "upstream" | "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent">;
   chat: ChatModelHandle;
   logger: Logger;
+  /** Admits and tracks replies; `main.ts` keeps it to end them on shutdown. */
+  replies: ReplyRegistry;
 }
 
 /** Builds the Express app from its dependencies. It reads no environment and opens no port: see `main.ts`. */
-export function createApp({ config, chat, logger }: AppDeps): Express {
+export function createApp({ config, chat, logger, replies }: AppDeps): Express & { metrics: Metrics } {
+  const metrics = createMetrics({ activeReplies: () => replies.active });
   const app = express();
   app.disable("x-powered-by");
   // Replies are never the same twice, so an ETag only costs a hash of every body.
   app.set("etag", false);
   app.use(assignRequestContext(logger));
-  app.use("/api/v1", createHealthRouter(chat.info), createMessagesRouter({ config, chat, validator: createSchemaValidator() }));
+  app.use(createMetricsRouter(metrics));
+  app.use("/api/v1", createHealthRouter(chat.info), createMessagesRouter({ config, chat, validator: createSchemaValidator(), replies, metrics }));
   app.use(respondNotFound);
   app.use(handleErrors);
-  return app;
+  return Object.assign(app, { metrics });
 }

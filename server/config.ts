@@ -11,7 +11,13 @@ export interface Config {
   clientStallTimeoutMs: number;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
+  /** Replies (streams and JSON) running at once; beyond it requests get 503 `overloaded`. */
+  maxConcurrentStreams: number;
+  /** On SIGTERM/SIGINT, how long running replies may go on before they are ended with `server_shutdown`. */
+  shutdownGraceMs: number;
   logLevel: string;
+  /** Log prompt and reply text; off by default because they may hold personal data. */
+  logContent: boolean;
 }
 
 export type ModelConfig =
@@ -109,7 +115,10 @@ export function loadConfig(env: Env): Config {
     heartbeatMs: readInteger(env, "SSE_HEARTBEAT_MS", 15_000, 100, 600_000, problems),
     clientStallTimeoutMs: readInteger(env, "CLIENT_STALL_TIMEOUT_MS", 30_000, 100, 600_000, problems),
     maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 1_048_576, 1024, 64 * 1_048_576, problems),
+    maxConcurrentStreams: readInteger(env, "MAX_CONCURRENT_STREAMS", 1000, 1, 1_000_000, problems),
+    shutdownGraceMs: readInteger(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000, problems),
     logLevel: env.LOG_LEVEL?.trim() || "info",
+    logContent: readBoolean(env, "LOG_CONTENT", false, problems),
   };
   const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(", ")}, got "${config.logLevel}"`);

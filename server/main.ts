@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { createChatModel } from "./chat/create-chat-model.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
+import { createReplyRegistry } from "./replies/reply-registry.js";
 
 function readConfig(): Config {
   try {
@@ -19,7 +20,8 @@ function readConfig(): Config {
 const config = readConfig();
 const logger = createLogger(config.logLevel);
 const chat = createChatModel(config);
-const app = createApp({ config, chat, logger });
+const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams });
+const app = createApp({ config, chat, logger, replies });
 
 const server = app.listen(config.port, config.host ?? "", (error?: Error) => {
   // Express 5 hands listen errors (EADDRINUSE) to this callback; the "error" handler below reports them.
@@ -39,16 +41,18 @@ server.on("error", (error) => {
   process.exit(1);
 });
 
-const SHUTDOWN_GRACE_MS = 10_000;
-function shutDown(signal: string): void {
-  logger.info({ signal }, "shutting down: no new connections; waiting for running replies");
-  server.close(() => process.exit(0));
+/**
+ * Graceful shutdown: stop accepting connections, let running replies finish for SHUTDOWN_GRACE_MS, then end each
+ * with a retryable `server_shutdown` error carrying its partial text, and exit 0 once every response has closed.
+ */
+async function shutDown(signal: string): Promise<void> {
+  logger.info({ signal, activeReplies: replies.active, graceMs: config.shutdownGraceMs }, "shutting down: no new requests; letting running replies finish");
+  server.close();
   server.closeIdleConnections();
-  setTimeout(() => {
-    logger.warn("replies still running after the grace period; closing them");
-    server.closeAllConnections();
-    process.exit(0);
-  }, SHUTDOWN_GRACE_MS).unref();
+  await replies.shutDown(config.shutdownGraceMs);
+  server.closeAllConnections();
+  logger.info("all replies ended; exiting");
+  process.exit(0);
 }
-process.once("SIGTERM", () => shutDown("SIGTERM"));
-process.once("SIGINT", () => shutDown("SIGINT"));
+process.once("SIGTERM", () => void shutDown("SIGTERM"));
+process.once("SIGINT", () => void shutDown("SIGINT"));

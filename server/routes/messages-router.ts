@@ -6,14 +6,19 @@ import type { Config } from "../config.js";
 import { HttpError } from "../errors.js";
 import { negotiateResponseMode } from "../http/negotiate-response-mode.js";
 import { requireJsonContentType } from "../http/require-json-content-type.js";
+import type { Metrics } from "../observability/create-metrics.js";
+import { createReplyTelemetry } from "../replies/create-reply-telemetry.js";
+import type { ReplyRegistry } from "../replies/reply-registry.js";
 import type { SchemaValidator } from "../validation/create-schema-validator.js";
 import { sendJsonReply } from "./send-json-reply.js";
 import { sendSseReply } from "./send-sse-reply.js";
 
 export interface MessagesRouterDeps {
-  config: Pick<Config, "upstream" | "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes">;
+  config: Pick<Config, "upstream" | "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent">;
   chat: ChatModelHandle;
   validator: SchemaValidator;
+  replies: ReplyRegistry;
+  metrics: Metrics;
 }
 
 const MAX_LISTED_PROBLEMS = 5;
@@ -32,8 +37,11 @@ function validateBody(validator: SchemaValidator): RequestHandler {
   };
 }
 
-/** `POST /messages`: negotiate the response mode → check and parse the body → validate it against the spec → reply. */
-export function createMessagesRouter({ config, chat, validator }: MessagesRouterDeps): Router {
+/** Seconds a client should wait before retrying when the server is full or restarting. */
+const RETRY_AFTER_SECONDS = { overloaded: 1, shutting_down: 2 } as const;
+
+/** `POST /messages`: negotiate the response mode → check and parse the body → validate it against the spec → admit → reply. */
+export function createMessagesRouter({ config, chat, validator, replies, metrics }: MessagesRouterDeps): Router {
   const router = Router();
   router.post(
     "/messages",
@@ -44,10 +52,19 @@ export function createMessagesRouter({ config, chat, validator }: MessagesRouter
     express.json({ limit: config.maxBodyBytes, strict: false, type: () => true }),
     validateBody(validator),
     async (req, res) => {
+      const admitted = replies.admit(res);
+      if (admitted === "overloaded" || admitted === "shutting_down") {
+        const code = admitted === "overloaded" ? "overloaded" : "server_shutdown";
+        metrics.rejected.inc({ code });
+        const message = admitted === "overloaded" ? "The server is at its limit of concurrent replies; retry shortly." : "The server is restarting; retry shortly.";
+        throw new HttpError(503, code, message, { retryAfterSeconds: RETRY_AFTER_SECONDS[admitted] });
+      }
       const request = req.body as SendMessageRequest;
       const log = request.conversationId ? res.locals.log.child({ conversationId: request.conversationId }) : res.locals.log;
-      const context = { res, chat, messages: toLangChainMessages(request), upstream: config.upstream, log };
-      if (res.locals.responseMode === "sse") await sendSseReply(context, { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs });
+      const mode = res.locals.responseMode;
+      const telemetry = createReplyTelemetry({ log, metrics, mode, model: chat.info.name, prompt: request.message, logContent: config.logContent });
+      const context = { res, chat, messages: toLangChainMessages(request), upstream: config.upstream, signal: admitted.signal, telemetry };
+      if (mode === "sse") await sendSseReply(context, { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs });
       else await sendJsonReply(context);
     },
   );

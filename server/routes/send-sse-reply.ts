@@ -1,41 +1,42 @@
 import { streamReply } from "../chat/stream-reply.js";
 import { UpstreamError } from "../chat/upstream-error.js";
+import { ServerShutdownError } from "../replies/reply-registry.js";
 import { createSseWriter, type SseWriterOptions } from "../sse/create-sse-writer.js";
-import { abortOnClientGone, createMessageId, logRetries, type ReplyContext } from "./reply-context.js";
+import { createMessageId, type ReplyContext } from "./reply-context.js";
+
+function toFailure(error: unknown): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  if (error instanceof ServerShutdownError) return new UpstreamError("server_shutdown", 503, true, error.message);
+  return new UpstreamError("internal", 500, false, "An unexpected error occurred while streaming the reply.");
+}
 
 /**
  * Streams the reply as SSE: a `token` per piece, then `complete`. Never throws once headers are out:
- * a failure becomes one `error` event carrying every token already sent, and the response always ends.
+ * a failure (or shutdown) becomes one `error` event carrying every token already sent, and the response always ends.
  */
-export async function sendSseReply({ res, chat, messages, upstream, log }: ReplyContext, writerOptions: SseWriterOptions): Promise<void> {
-  const signal = abortOnClientGone(res);
+export async function sendSseReply({ res, chat, messages, upstream, signal, telemetry }: ReplyContext, writerOptions: SseWriterOptions): Promise<void> {
   const sse = createSseWriter(res, writerOptions);
-  const startedAt = performance.now();
   let content = "";
-  let tokens = 0;
-  log.info({ mode: "sse", model: chat.info.name }, "stream started");
-
   try {
-    for await (const part of streamReply(chat.model, messages, { signal, upstream, onRetry: logRetries(log) })) {
+    const onRetry = (attempt: number, error: UpstreamError, delayMs: number) => telemetry.retry(attempt, error.code, delayMs);
+    for await (const part of streamReply(chat.model, messages, { signal, upstream, onRetry })) {
       if (part.type === "token") {
-        if (tokens === 0) log.info({ timeToFirstTokenMs: Math.round(performance.now() - startedAt) }, "first token");
-        tokens += 1;
+        telemetry.token(part.content);
         content += part.content;
         await sse.send("token", { content: part.content });
       } else {
         const { finishReason, usage } = part;
         await sse.send("complete", { messageId: createMessageId(), content, finishReason, ...(usage ? { usage } : {}), model: chat.info });
-        log.info({ tokens, durationMs: Math.round(performance.now() - startedAt), finishReason }, "stream complete");
+        telemetry.completed(finishReason, content);
       }
     }
   } catch (error) {
-    if (signal.aborted) {
-      log.info({ tokens, partialLength: content.length, durationMs: Math.round(performance.now() - startedAt) }, "stream aborted by client");
-      return;
-    }
-    const failure =
-      error instanceof UpstreamError ? error : new UpstreamError("internal", 500, false, "An unexpected error occurred while streaming the reply.");
-    log[failure.code === "internal" ? "error" : "warn"]({ err: error, code: failure.code, tokens, partialLength: content.length }, "stream failed");
+    const shutdown = signal.reason instanceof ServerShutdownError;
+    if (signal.aborted) telemetry.aborted(shutdown ? "shutdown" : "client", content.length);
+    // A client that left gets nothing more; everyone else learns why the stream ended, with the text so far.
+    if (signal.aborted && !shutdown) return;
+    const failure = toFailure(shutdown ? signal.reason : error);
+    if (!shutdown) telemetry.failed(failure.code, content.length, error);
     const retryAfter = failure.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: failure.retryAfterSeconds };
     await sse.send("error", { code: failure.code, message: failure.message, retryable: failure.retryable, ...retryAfter, partialContent: content });
   } finally {

@@ -5,12 +5,16 @@ import { createApp } from "../../server/app.js";
 import { createChatModel } from "../../server/chat/create-chat-model.js";
 import { loadConfig, type Config } from "../../server/config.js";
 import { createLogger } from "../../server/logger.js";
+import { createReplyRegistry, type ReplyRegistry } from "../../server/replies/reply-registry.js";
 
 export interface TestApp {
   baseUrl: string;
   config: Config;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
+  replies: ReplyRegistry;
+  /** The app's Prometheus metrics text. */
+  metrics(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -27,7 +31,8 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
       done();
     },
   });
-  const app = createApp({ config, chat: createChatModel(config), logger: createLogger("info", sink) });
+  const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams });
+  const app = createApp({ config, chat: createChatModel(config), logger: createLogger("info", sink), replies });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });
@@ -36,6 +41,8 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
     baseUrl: `http://127.0.0.1:${port}`,
     config,
     logs,
+    replies,
+    metrics: () => app.metrics.registry.metrics(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

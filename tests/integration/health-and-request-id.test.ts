@@ -131,7 +131,7 @@ describe("X-Request-Id", () => {
     expect(response.status).toBe(200);
     await response.text();
 
-    await expect.poll(() => linesFor(local, "logged-json-1").map((line) => line.msg)).toEqual(["reply started", "reply complete", "request finished"]);
+    await expect.poll(() => linesFor(local, "logged-json-1").map((line) => line.msg)).toEqual(["stream started", "first token", "stream complete", "request finished"]);
     expect(linesFor(local, "logged-json-1").at(-1)).toMatchObject({
       method: "POST",
       path: "/api/v1/messages",

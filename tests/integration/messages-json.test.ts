@@ -289,7 +289,7 @@ describe("POST /api/v1/messages in JSON mode when the client goes away", () => {
     expect(request.closedAt! - abortedAt).toBeLessThan(100);
     expect(request.finished).toBe(false);
     await expect
-      .poll(() => app.logs.some((line) => line.requestId === "json-client-gone" && line.msg === "reply aborted by client"))
+      .poll(() => app.logs.some((line) => line.requestId === "json-client-gone" && line.msg === "stream aborted by client" && line.mode === "json"))
       .toBe(true);
   });
 });
