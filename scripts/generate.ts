@@ -26,7 +26,9 @@ async function renderFiles(specPath: string): Promise<Record<string, string>> {
   const specText = await readFile(specPath, "utf8");
   // Parse once ourselves so a YAML error names the file instead of surfacing deep in the generator.
   const spec = parseYaml(specText) as Record<string, unknown>;
-  const ast = await openapiTS(spec as unknown as Parameters<typeof openapiTS>[0], { alphabetize: false });
+  // openapi-typescript edits the document it is given (const → enum for discriminators): give it a copy, so
+  // openapi.json stays exactly the spec people edit.
+  const ast = await openapiTS(structuredClone(spec) as unknown as Parameters<typeof openapiTS>[0], { alphabetize: false });
   return {
     "api.ts": `/* ${BANNER} */\n\n${astToString(ast)}`,
     "openapi.json": `${JSON.stringify({ "x-generated": BANNER, ...spec }, null, 2)}\n`,

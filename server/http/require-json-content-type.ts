@@ -1,11 +1,11 @@
 import type { RequestHandler } from "express";
 import { HttpError } from "../errors.js";
 
-/** Answers 415 unless the body is declared as JSON (`application/json` or a `+json` type). */
+/** Answers 415 unless the body is declared as `application/json`, the only request type the contract lists. */
 export const requireJsonContentType: RequestHandler = (req, _res, next) => {
   const contentType = req.get("content-type");
   const mediaType = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
-  if (mediaType !== "application/json" && !mediaType.endsWith("+json")) {
+  if (mediaType !== "application/json") {
     throw new HttpError(415, "unsupported_media_type", `Content-Type must be application/json, got: ${contentType ?? "none"}`);
   }
   next();
