@@ -1,0 +1,244 @@
+/**
+ * Load benchmark (`npm run bench:load`): N concurrent SSE streams through the real server (a child process running
+ * `server/main.ts`) to the fake OpenAI-compatible upstream (another child process) at realistic pacing, compared
+ * with N streams read from the upstream directly. Times are epoch milliseconds with sub-millisecond precision, so
+ * each token's delivery delay is measured exactly: arrival at the client minus the moment the upstream wrote it.
+ *
+ *   npm run bench:load -- --streams 1000 --tokens 100 --delay-ms 50 --ramp-ms 2000
+ *
+ * Reports completed/failed streams, p50/p95/p99 of the time to first token and of each token's delivery delay, both
+ * direct and through the server, and the server's CPU and memory per stream. A benchmark, not a test: it asserts nothing.
+ *
+ * BENCH_DEBUG=1 also prints where the time to first token goes; BENCH_CPU_PROF=1 writes the server's CPU profile to
+ * tmp/prof; BENCH_SERVER_LOG=1 shows the server's log lines.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { request } from "node:http";
+import { createServer } from "node:net";
+import { parseArgs } from "node:util";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createParser } from "eventsource-parser";
+import type { UpstreamReport } from "./bench-upstream.js";
+
+const { values } = parseArgs({
+  options: {
+    streams: { type: "string", default: "1000" },
+    tokens: { type: "string", default: "100" },
+    "delay-ms": { type: "string", default: "50" },
+    "ramp-ms": { type: "string", default: "2000" },
+    json: { type: "boolean", default: false },
+  },
+});
+const STREAMS = Number(values.streams);
+const TOKENS = Number(values.tokens);
+const DELAY_MS = Number(values["delay-ms"]);
+const RAMP_MS = Number(values["ramp-ms"]);
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+interface StreamResult {
+  ok: boolean;
+  /** Epoch ms when the request was sent. */
+  startedAt: number;
+  /** From sending the request to the first token's arrival. */
+  timeToFirstTokenMs?: number;
+  /** Arrival time of each token, epoch ms. */
+  arrivals: number[];
+  error?: string;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function summarise(values: number[]): { p50: number; p95: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** Reads one SSE stream (the server's `token` events, or the upstream's raw `chat.completion.chunk`s). */
+function readStream(url: string, body: string, headers: Record<string, string>, tokenOf: (event: { event?: string; data: string }) => boolean): Promise<StreamResult> {
+  return new Promise((done) => {
+    const startedAt = now();
+    const arrivals: number[] = [];
+    let terminal = false;
+    const parser = createParser({
+      onEvent(event) {
+        if (tokenOf(event)) arrivals.push(now());
+        else if (event.event === "complete" || event.data === "[DONE]") terminal = true;
+        else if (event.event === "error") done({ ok: false, startedAt, arrivals, error: event.data });
+      },
+    });
+    const req = request(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, agent: false }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return done({ ok: false, startedAt, arrivals, error: `HTTP ${res.statusCode}` });
+      }
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => parser.feed(chunk));
+      res.on("end", () =>
+        done({ ok: terminal && arrivals.length === TOKENS, startedAt, arrivals, timeToFirstTokenMs: arrivals[0] === undefined ? undefined : arrivals[0] - startedAt }),
+      );
+      res.on("error", (error) => done({ ok: false, startedAt, arrivals, error: error.message }));
+    });
+    req.on("error", (error) => done({ ok: false, startedAt, arrivals, error: error.message }));
+    req.end(body);
+  });
+}
+
+async function runStreams(label: string, start: (index: number) => Promise<StreamResult>): Promise<StreamResult[]> {
+  process.stderr.write(`${label}: ${STREAMS} streams, ${TOKENS} tokens each at ${DELAY_MS} ms, ramp ${RAMP_MS} ms… `);
+  const startedAt = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: STREAMS }, async (_, index) => {
+      await sleep((RAMP_MS * index) / STREAMS);
+      return start(index);
+    }),
+  );
+  process.stderr.write(`${Math.round(performance.now() - startedAt)} ms\n`);
+  return results;
+}
+
+type UpstreamRequest = UpstreamReport["requests"][number];
+
+/** Each token's delivery delay: its arrival minus when the upstream wrote it. */
+function deliveryDelays(results: StreamResult[], upstreamRequests: UpstreamRequest[]): number[] {
+  const delays: number[] = [];
+  results.forEach((result, index) => {
+    const sentAt = upstreamRequests[index]?.tokenSentAt ?? [];
+    result.arrivals.forEach((arrival, token) => {
+      if (sentAt[token] !== undefined) delays.push(arrival - sentAt[token]!);
+    });
+  });
+  return delays;
+}
+
+function readProcessUsage(pid: number): { cpuSeconds: number; rssMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / CLOCK_TICKS; // utime, stime
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  return { cpuSeconds, rssMiB: rssKiB / 1024 };
+}
+
+/** An upstream `chat.completion.chunk` that carries text (not the role, finish or usage chunk). */
+function isContentChunk(event: { data: string }): boolean {
+  if (event.data === "[DONE]") return false;
+  const content = (JSON.parse(event.data) as { choices: { delta?: { content?: string | null } }[] }).choices[0]?.delta?.content;
+  return typeof content === "string" && content !== "";
+}
+
+const upstreamProcess = spawn(process.execPath, ["--import", "tsx", "scripts/bench-upstream.ts"], {
+  env: { ...process.env, BENCH_TOKENS: String(TOKENS), BENCH_DELAY_MS: String(DELAY_MS) },
+  stdio: ["ignore", "inherit", "inherit", "ipc"],
+});
+const nextMessage = <T>(type: string) =>
+  new Promise<T>((resolveMessage) => {
+    const listener = (message: { type: string }) => {
+      if (message.type !== type) return;
+      upstreamProcess.off("message", listener);
+      resolveMessage(message as T);
+    };
+    upstreamProcess.on("message", listener);
+  });
+const { baseUrl: upstreamUrl } = await nextMessage<{ baseUrl: string }>("ready");
+async function upstreamRequestsByMessage(): Promise<Map<string, UpstreamRequest>> {
+  const report = nextMessage<UpstreamReport>("report");
+  upstreamProcess.send({ type: "report" });
+  return new Map((await report).requests.map((request) => [request.message, request]));
+}
+
+// 1. The baseline: the same load read straight from the upstream.
+const directBody = (index: number) => JSON.stringify({ model: "fake-model", stream: true, messages: [{ role: "user", content: `direct ${index}` }] });
+const direct = await runStreams("direct from the upstream", (index) => readStream(`${upstreamUrl}/chat/completions`, directBody(index), {}, isContentChunk));
+const directRequests = await upstreamRequestsByMessage();
+const directByIndex = direct.map((_, index) => directRequests.get(`direct ${index}`)!);
+
+// 2. The same load through the server.
+const port = await freePort();
+// `node --import tsx` rather than the tsx CLI, so the child's pid is the server itself (for CPU and memory).
+const server = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=tmp/prof"] : []), "--import", "tsx", "server/main.ts"], {
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    OPENAI_BASE_URL: upstreamUrl,
+    OPENAI_API_KEY: "bench",
+    OPENAI_MODEL: "fake-model",
+    MAX_CONCURRENT_STREAMS: String(STREAMS),
+    LOG_LEVEL: "info",
+  },
+  stdio: ["ignore", process.env.BENCH_SERVER_LOG ? "inherit" : "ignore", "inherit"],
+});
+for (let attempt = 0; ; attempt++) {
+  const healthy = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((response) => response.ok, () => false);
+  if (healthy) break;
+  if (attempt > 100) throw new Error("the server did not start");
+  await sleep(100);
+}
+// tsx's compile and the first request's JIT are not what we measure.
+await readStream(`http://127.0.0.1:${port}/api/v1/messages`, JSON.stringify({ message: "warm-up" }), { accept: "text/event-stream" }, (event) => event.event === "token");
+const pid = server.pid!;
+const idle = readProcessUsage(pid);
+let peakRss = idle.rssMiB;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, readProcessUsage(pid).rssMiB)), 100);
+
+await upstreamRequestsByMessage(); // forget the warm-up
+const loadStartedAt = performance.now();
+const via = await runStreams("through the server", (index) =>
+  readStream(`http://127.0.0.1:${port}/api/v1/messages`, JSON.stringify({ message: `via ${index}` }), { accept: "text/event-stream" }, (event) => event.event === "token"),
+);
+const loadSeconds = (performance.now() - loadStartedAt) / 1000;
+clearInterval(sampler);
+const busy = readProcessUsage(pid);
+const viaRequests = await upstreamRequestsByMessage();
+const viaByIndex = via.map((_, index) => viaRequests.get(`via ${index}`)!);
+
+server.kill("SIGTERM");
+await new Promise((resolveExit) => server.once("exit", resolveExit));
+upstreamProcess.send({ type: "close" });
+
+const ttft = (results: StreamResult[]) => results.flatMap((result) => (result.timeToFirstTokenMs === undefined ? [] : [result.timeToFirstTokenMs]));
+const directDelay = summarise(deliveryDelays(direct, directByIndex));
+const viaDelay = summarise(deliveryDelays(via, viaByIndex));
+const directTtft = summarise(ttft(direct));
+const viaTtft = summarise(ttft(via));
+const added = (a: ReturnType<typeof summarise>, b: ReturnType<typeof summarise>) => ({
+  p50: Math.round((b.p50 - a.p50) * 10) / 10,
+  p95: Math.round((b.p95 - a.p95) * 10) / 10,
+  p99: Math.round((b.p99 - a.p99) * 10) / 10,
+});
+const failures = via.filter((result) => !result.ok);
+if (process.env.BENCH_DEBUG) {
+  console.error("request reaches upstream after", summarise(via.map((r, i) => viaByIndex[i]!.receivedAt - r.startedAt)));
+  console.error("upstream first token after its request", summarise(via.map((r, i) => viaByIndex[i]!.tokenSentAt[0]! - viaByIndex[i]!.receivedAt)));
+  console.error("first token reaches client after", summarise(via.map((r, i) => r.arrivals[0]! - viaByIndex[i]!.tokenSentAt[0]!)));
+}
+const report = {
+  config: { streams: STREAMS, tokensPerStream: TOKENS, tokenDelayMs: DELAY_MS, rampMs: RAMP_MS, cores: (await import("node:os")).availableParallelism() },
+  throughServer: { completed: via.length - failures.length, failed: failures.length, firstErrors: [...new Set(failures.map((f) => f.error))].slice(0, 3) },
+  direct: { completed: direct.filter((result) => result.ok).length, failed: direct.filter((result) => !result.ok).length },
+  timeToFirstTokenMs: { direct: directTtft, throughServer: viaTtft, added: added(directTtft, viaTtft) },
+  tokenDeliveryDelayMs: { direct: directDelay, throughServer: viaDelay, added: added(directDelay, viaDelay) },
+  serverProcess: {
+    cpuPercentOfOneCore: Math.round(((busy.cpuSeconds - idle.cpuSeconds) / loadSeconds) * 100),
+    cpuMicrosecondsPerToken: Math.round(((busy.cpuSeconds - idle.cpuSeconds) * 1e6) / (STREAMS * TOKENS)),
+    idleRssMiB: Math.round(idle.rssMiB),
+    peakRssMiB: Math.round(peakRss),
+    memoryPerStreamKiB: Math.round(((peakRss - idle.rssMiB) * 1024) / STREAMS),
+  },
+};
+console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
+process.exit(0);
