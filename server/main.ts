@@ -46,9 +46,9 @@ server.on("error", (error) => {
  * with a retryable `server_shutdown` error carrying its partial text, and exit 0 once every response has closed.
  */
 async function shutDown(signal: string): Promise<void> {
-  logger.info({ signal, activeReplies: replies.active, graceMs: config.shutdownGraceMs }, "shutting down: no new requests; letting running replies finish");
   server.close();
   server.closeIdleConnections();
+  logger.info({ signal, activeReplies: replies.active, graceMs: config.shutdownGraceMs }, "shutting down: no new requests; letting running replies finish");
   await replies.shutDown(config.shutdownGraceMs);
   server.closeAllConnections();
   logger.info("all replies ended; exiting");

@@ -1,8 +1,12 @@
 import type { ServerResponse } from "node:http";
 
+/** Seconds a client should wait before retrying a request the server refused or cut short while restarting. */
+export const SHUTDOWN_RETRY_AFTER_SECONDS = 2;
+
 /** Why a reply was aborted by the server rather than by its client. */
 export class ServerShutdownError extends Error {
   override readonly name = "ServerShutdownError";
+  readonly retryAfterSeconds = SHUTDOWN_RETRY_AFTER_SECONDS;
   constructor() {
     super("The server is restarting; send the request again.");
   }

@@ -8,7 +8,7 @@ import { negotiateResponseMode } from "../http/negotiate-response-mode.js";
 import { requireJsonContentType } from "../http/require-json-content-type.js";
 import type { Metrics } from "../observability/create-metrics.js";
 import { createReplyTelemetry } from "../replies/create-reply-telemetry.js";
-import type { ReplyRegistry } from "../replies/reply-registry.js";
+import { SHUTDOWN_RETRY_AFTER_SECONDS, type ReplyRegistry } from "../replies/reply-registry.js";
 import type { SchemaValidator } from "../validation/create-schema-validator.js";
 import { sendJsonReply } from "./send-json-reply.js";
 import { sendSseReply } from "./send-sse-reply.js";
@@ -38,7 +38,7 @@ function validateBody(validator: SchemaValidator): RequestHandler {
 }
 
 /** Seconds a client should wait before retrying when the server is full or restarting. */
-const RETRY_AFTER_SECONDS = { overloaded: 1, shutting_down: 2 } as const;
+const RETRY_AFTER_SECONDS = { overloaded: 1, shutting_down: SHUTDOWN_RETRY_AFTER_SECONDS } as const;
 
 /** `POST /messages`: negotiate the response mode → check and parse the body → validate it against the spec → admit → reply. */
 export function createMessagesRouter({ config, chat, validator, replies, metrics }: MessagesRouterDeps): Router {

@@ -34,7 +34,7 @@ export async function sendJsonReply({ res, chat, messages, upstream, signal, tel
     const partialContent = pieces.join("");
     if (signal.reason instanceof ServerShutdownError) {
       telemetry.aborted("shutdown", partialContent.length);
-      throw new HttpError(503, "server_shutdown", signal.reason.message, { partialContent, retryAfterSeconds: 1 });
+      throw new HttpError(503, "server_shutdown", signal.reason.message, { partialContent, retryAfterSeconds: signal.reason.retryAfterSeconds });
     }
     if (signal.aborted) return telemetry.aborted("client", partialContent.length);
     const failure = error instanceof UpstreamError ? error : new UpstreamError("internal", 500, false, "An unexpected error occurred.", undefined, { cause: error });

@@ -6,7 +6,9 @@ import { createMessageId, type ReplyContext } from "./reply-context.js";
 
 function toFailure(error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
-  if (error instanceof ServerShutdownError) return new UpstreamError("server_shutdown", 503, true, error.message);
+  if (error instanceof ServerShutdownError) {
+    return new UpstreamError("server_shutdown", 503, true, error.message, error.retryAfterSeconds * 1000);
+  }
   return new UpstreamError("internal", 500, false, "An unexpected error occurred while streaming the reply.");
 }
 
