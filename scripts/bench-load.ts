@@ -15,10 +15,10 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createParser } from "eventsource-parser";
+import { findFreePort } from "../tests/helpers/find-free-port.js";
 import type { UpstreamReport } from "./bench-upstream.js";
 
 const { values } = parseArgs({
@@ -58,15 +58,6 @@ function summarise(values: number[]): { p50: number; p95: number; p99: number; m
   const sorted = [...values].sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 10) / 10;
   return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** Reads one SSE stream (the server's `token` events, or the upstream's raw `chat.completion.chunk`s). */
@@ -167,7 +158,7 @@ const directRequests = await upstreamRequestsByMessage();
 const directByIndex = direct.map((_, index) => directRequests.get(`direct ${index}`)!);
 
 // 2. The same load through the server.
-const port = await freePort();
+const port = await findFreePort();
 // `node --import tsx` rather than the tsx CLI, so the child's pid is the server itself (for CPU and memory).
 const server = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=tmp/prof"] : []), "--import", "tsx", "server/main.ts"], {
   env: {
@@ -192,6 +183,8 @@ for (let attempt = 0; ; attempt++) {
 await readStream(`http://127.0.0.1:${port}/api/v1/messages`, JSON.stringify({ message: "warm-up" }), { accept: "text/event-stream" }, (event) => event.event === "token");
 const pid = server.pid!;
 const idle = readProcessUsage(pid);
+const upstreamIdle = readProcessUsage(upstreamProcess.pid!);
+const clientCpuBefore = process.cpuUsage();
 let peakRss = idle.rssMiB;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, readProcessUsage(pid).rssMiB)), 100);
 
@@ -203,6 +196,8 @@ const via = await runStreams("through the server", (index) =>
 const loadSeconds = (performance.now() - loadStartedAt) / 1000;
 clearInterval(sampler);
 const busy = readProcessUsage(pid);
+const upstreamBusy = readProcessUsage(upstreamProcess.pid!);
+const clientCpu = process.cpuUsage(clientCpuBefore);
 const viaRequests = await upstreamRequestsByMessage();
 const viaByIndex = via.map((_, index) => viaRequests.get(`via ${index}`)!);
 
@@ -232,6 +227,9 @@ const report = {
   direct: { completed: direct.filter((result) => result.ok).length, failed: direct.filter((result) => !result.ok).length },
   timeToFirstTokenMs: { direct: directTtft, throughServer: viaTtft, added: added(directTtft, viaTtft) },
   tokenDeliveryDelayMs: { direct: directDelay, throughServer: viaDelay, added: added(directDelay, viaDelay) },
+  // The load generator and the fake upstream share the machine's cores with the server: their share bounds the server's.
+  loadGeneratorCpuPercentOfOneCore: Math.round(((clientCpu.user + clientCpu.system) / 1e6 / loadSeconds) * 100),
+  fakeUpstreamCpuPercentOfOneCore: Math.round(((upstreamBusy.cpuSeconds - upstreamIdle.cpuSeconds) / loadSeconds) * 100),
   serverProcess: {
     cpuPercentOfOneCore: Math.round(((busy.cpuSeconds - idle.cpuSeconds) / loadSeconds) * 100),
     cpuMicrosecondsPerToken: Math.round(((busy.cpuSeconds - idle.cpuSeconds) * 1e6) / (STREAMS * TOKENS)),

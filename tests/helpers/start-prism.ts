@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { createServer } from "node:net";
+
 import { resolve } from "node:path";
+import { findFreePort } from "./find-free-port.js";
 
 const PRISM_BIN = resolve("node_modules/.bin/prism");
 const SPEC = resolve("openapi/streaming-api.yaml");
@@ -11,18 +12,6 @@ export interface PrismProcess {
   /** Everything Prism printed, for failure messages. */
   output(): string;
   close(): Promise<void>;
-}
-
-async function findFreePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
 }
 
 /**

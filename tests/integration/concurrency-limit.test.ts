@@ -9,29 +9,9 @@ import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript }
 import { expectMatchesSchema } from "../helpers/expect-contract.js";
 import { payloads, postForSse, type SseResult } from "../helpers/read-sse.js";
 import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+import { postJson, type HttpResult } from "../helpers/post-json.js";
 
 const LIMIT = 3;
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  raw: string;
-}
-
-/** POSTs with Node's raw http client and reads the whole body; `accept` picks the response mode. */
-function post(url: string, json: unknown, accept?: string): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const headers = { "content-type": "application/json", ...(accept ? { accept } : {}) };
-    const req = request(url, { method: "POST", headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(JSON.stringify(json));
-  });
-}
 
 /** A request refused because the server is full: the contract's JSON error, with a `Retry-After`. */
 function expectOverloaded(result: HttpResult): void {
@@ -58,6 +38,9 @@ function completedContent(result: SseResult): string {
   expect(tokens.join(""), "complete carries every token").toBe(content);
   return content;
 }
+
+/** `accept` picks the response mode. */
+const post = (url: string, json: unknown, accept?: string) => postJson(url, json, accept ? { accept } : {});
 
 let upstream: FakeOpenAiUpstream;
 let app: TestApp;

@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { request, type IncomingHttpHeaders } from "node:http";
-import { createServer } from "node:net";
+
 import { fileURLToPath } from "node:url";
 import { createParser } from "eventsource-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +17,7 @@ import type { ErrorEvent, ErrorResponse } from "../../sdk/types.js";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../fixtures/fake-openai-upstream.js";
 import { expectEventsMatchContract, expectMatchesSchema, expectSseResponseMatchesContract } from "../helpers/expect-contract.js";
 import type { ReceivedEvent, SseResult } from "../helpers/read-sse.js";
+import { findFreePort } from "../helpers/find-free-port.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -37,18 +38,6 @@ interface ServerProcess {
   output(): string;
   /** Resolves when the process exits, with when it did. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-async function findFreePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
 }
 
 async function until(predicate: () => boolean, timeoutMs: number, what: () => string): Promise<void> {

@@ -1,39 +1,12 @@
-import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ErrorResponse, MessageResponse } from "../../sdk/types.js";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../fixtures/fake-openai-upstream.js";
 import { expectMatchesSchema } from "../helpers/expect-contract.js";
 import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
-
-interface JsonResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  raw: string;
-  body: unknown;
-}
-
-/**
- * POSTs a message with Node's raw http client, which (unlike `fetch`) sends no `Accept` header unless told to,
- * so "no Accept at all" really reaches the server as no Accept at all.
- */
-function postJson(url: string, json: unknown, headers: Record<string, string> = {}): Promise<JsonResult> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers: { "content-type": "application/json", ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const raw = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, raw, body: JSON.parse(raw) as unknown });
-      });
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(JSON.stringify(json));
-  });
-}
+import { postJson, type HttpResult } from "../helpers/post-json.js";
 
 /** The checks every JSON error answer must pass, whatever its cause. */
-function expectContractError(result: JsonResult, status: number, code: ErrorResponse["error"]["code"]): ErrorResponse {
+function expectContractError(result: HttpResult, status: number, code: ErrorResponse["error"]["code"]): ErrorResponse {
   expect(result.status, result.raw).toBe(status);
   expect(result.headers["content-type"]).toBe("application/json; charset=utf-8");
   expect(result.headers["x-request-id"]).toEqual(expect.any(String));

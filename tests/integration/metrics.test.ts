@@ -8,26 +8,7 @@ import type { ErrorResponse, MessageResponse } from "../../sdk/types.js";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
 import { payloads, postForSse } from "../helpers/read-sse.js";
 import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
-
-interface HttpResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  raw: string;
-}
-
-/** POSTs with no `Accept` header (JSON mode) and reads the whole body. */
-function postJson(url: string, json: unknown): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(JSON.stringify(json));
-  });
-}
+import { postJson } from "../helpers/post-json.js";
 
 const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;

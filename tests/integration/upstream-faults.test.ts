@@ -10,35 +10,12 @@ import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript }
 import { expectMatchesSchema } from "../helpers/expect-contract.js";
 import { payloads, postForSse } from "../helpers/read-sse.js";
 import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+import { postJson, type HttpResult } from "../helpers/post-json.js";
 
 const SHORT_TIMEOUT_MS = 300;
 const FOUR_TOKENS = ["Alpha", " beta", " gamma", " delta"];
 const MULTI_BYTE_TOKENS = ["Grüße ", "🚀", " 日本語", " é", " 👩‍👩‍👧"];
 const LONG_TOKENS = Array.from({ length: 5_000 }, (_, index) => (index % 10 === 9 ? ` ü${index}\n` : ` t${index}`));
-
-interface JsonResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  raw: string;
-  body: unknown;
-}
-
-/** POSTs with no `Accept` header, so the server answers one JSON body. */
-function postJson(url: string, json: unknown): Promise<JsonResult> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const raw = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, raw, body: JSON.parse(raw) as unknown });
-      });
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(JSON.stringify(json));
-  });
-}
 
 type Outcome =
   | { kind: "complete"; content: string }
