@@ -2,7 +2,6 @@
  * MAX_CONCURRENT_STREAMS: beyond the limit a request is refused before any model call with the contract's
  * 503 `overloaded`, the running replies are untouched, and every way a reply can end gives its slot back.
  */
-import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ErrorCode, ErrorResponse, MessageResponse } from "../../sdk/types.js";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../fixtures/fake-openai-upstream.js";

@@ -2,7 +2,6 @@
  * `GET /metrics` and what the service logs: after a known sequence of replies on a fresh app every counter has
  * exactly the expected value, and prompt and reply text reach the logs only with LOG_CONTENT=true.
  */
-import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ErrorResponse, MessageResponse } from "../../sdk/types.js";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";

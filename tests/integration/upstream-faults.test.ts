@@ -3,14 +3,13 @@
  * (architecture.md, "Failures and timeouts"): the contract's code, the JSON status, whether it is retryable,
  * `Retry-After`, and the exact text the model had produced before it failed.
  */
-import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ErrorCode, ErrorResponse, MessageResponse } from "../../sdk/types.js";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../fixtures/fake-openai-upstream.js";
 import { expectMatchesSchema } from "../helpers/expect-contract.js";
 import { payloads, postForSse } from "../helpers/read-sse.js";
 import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
-import { postJson, type HttpResult } from "../helpers/post-json.js";
+import { postJson } from "../helpers/post-json.js";
 
 const SHORT_TIMEOUT_MS = 300;
 const FOUR_TOKENS = ["Alpha", " beta", " gamma", " delta"];
