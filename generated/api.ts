@@ -185,7 +185,7 @@ export interface components {
             message: string;
             /** @description True when sending the same request again may succeed. */
             retryable: boolean;
-            /** @description When the provider said how long to wait (its `Retry-After`), the seconds to wait before retrying. */
+            /** @description Seconds to wait before retrying, when known (the provider's `Retry-After`, or the server's own when it is restarting). */
             retryAfterSeconds?: number;
             partialContent: string;
         };
@@ -208,7 +208,7 @@ export interface components {
                 message: string;
                 /** @description One entry per invalid field (`invalid_request` only). */
                 details?: components["schemas"]["FieldError"][];
-                /** @description In JSON mode, the text the model had already produced when it failed (upstream errors only), so it is not lost. */
+                /** @description In JSON mode, the text the model had already produced when the reply failed or was ended by a restart, so it is not lost. */
                 partialContent?: string;
             };
         };
@@ -280,7 +280,11 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The model provider is unavailable or rate-limited us, or this server is at capacity or shutting down (JSON mode only; a stream reports this as an `error` event). */
+        /**
+         * @description The model provider is unavailable or rate-limited us (JSON mode; once a stream has started this is an `error`
+         *     event instead), or this server is at capacity (`overloaded`) or restarting (`server_shutdown`), which is
+         *     answered as JSON before any stream starts, whatever the `Accept`.
+         */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];

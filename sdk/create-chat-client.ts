@@ -6,7 +6,10 @@ import type { ErrorResponse, Health, MessageResponse, SendMessageRequest, Stream
 
 /** Options of {@link createChatClient}. */
 export interface ChatClientOptions {
-  /** Origin of the API, e.g. `http://localhost:3000`. Leave empty in a browser page served by the same server. */
+  /**
+   * Origin of the API, e.g. `http://localhost:3000`. Leave empty in a browser page served by the same server.
+   * The server sends no CORS headers yet, so a browser page must be served from the API's own origin.
+   */
   baseUrl?: string;
   /** A `fetch` to use instead of the global one (tests, proxies, instrumentation). */
   fetch?: typeof globalThis.fetch;
@@ -46,10 +49,12 @@ function toHttpError(response: Response, error: unknown, method: string): ChatSd
   const body = isErrorResponse(error) ? error : undefined;
   const detail = body ? `${body.error.code}: ${body.error.message}` : typeof error === "string" ? error.slice(0, 200) : "";
   const path = new URL(response.url || "http://unknown/").pathname;
+  const retryAfter = Number(response.headers.get("retry-after") ?? Number.NaN);
   return new ChatSdkError("http_error", `Request failed with status ${response.status}: ${method} ${path}${detail ? ` (${detail})` : ""}`, {
     status: response.status,
     body,
     requestId,
+    ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
   });
 }
 

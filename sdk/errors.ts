@@ -17,6 +17,8 @@ export interface ChatSdkErrorOptions {
   body?: ErrorResponse;
   /** The response's `X-Request-Id`, to quote when reporting a problem. */
   requestId?: string;
+  /** The response's `Retry-After`, in seconds (503 `overloaded`, `server_shutdown`, rate limits). */
+  retryAfterSeconds?: number;
   /** Text already received when a stream broke. */
   partialContent?: string;
   /** The underlying error. */
@@ -43,6 +45,8 @@ export class ChatSdkError extends Error {
   readonly body: ErrorResponse | undefined;
   /** The response's `X-Request-Id`. */
   readonly requestId: string | undefined;
+  /** Seconds to wait before retrying, when the server said (`Retry-After`). */
+  readonly retryAfterSeconds: number | undefined;
   /** Text already received when a stream broke (`stream_interrupted`, `invalid_event`). */
   readonly partialContent: string;
 
@@ -52,6 +56,7 @@ export class ChatSdkError extends Error {
     this.status = options.status;
     this.body = options.body;
     this.requestId = options.requestId;
+    this.retryAfterSeconds = options.retryAfterSeconds;
     this.partialContent = options.partialContent ?? "";
   }
 }

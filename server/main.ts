@@ -45,7 +45,18 @@ server.on("error", (error) => {
  * Graceful shutdown: stop accepting connections, let running replies finish for SHUTDOWN_GRACE_MS, then end each
  * with a retryable `server_shutdown` error carrying its partial text, and exit 0 once every response has closed.
  */
+/** After the grace period, how long ending replies (writing their error event) may take before we stop waiting. */
+const SHUTDOWN_HARD_STOP_MS = 5_000;
+
 async function shutDown(signal: string): Promise<void> {
+  // A second signal means "now": no more waiting.
+  process.once("SIGTERM", () => process.exit(1));
+  process.once("SIGINT", () => process.exit(1));
+  setTimeout(() => {
+    logger.warn({ activeReplies: replies.active }, "replies still open after the grace period and hard stop; closing them");
+    server.closeAllConnections();
+    process.exit(0);
+  }, config.shutdownGraceMs + SHUTDOWN_HARD_STOP_MS).unref();
   server.close();
   server.closeIdleConnections();
   logger.info({ signal, activeReplies: replies.active, graceMs: config.shutdownGraceMs }, "shutting down: no new requests; letting running replies finish");

@@ -22,8 +22,10 @@ const MAX_BACKOFF_MS = 4_000;
 class TimeoutReason extends Error {}
 
 function chunkText(chunk: AIMessageChunk): string {
-  if (typeof chunk.content === "string") return chunk.content;
-  return chunk.content.map((part) => (part.type === "text" && typeof part.text === "string" ? part.text : "")).join("");
+  const content: unknown = chunk.content;
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map((part: { type?: unknown; text?: unknown }) => (part.type === "text" && typeof part.text === "string" ? part.text : "")).join("");
 }
 
 function toUsage(chunk: AIMessageChunk): Usage | undefined {
@@ -81,6 +83,7 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
         consumerBusy = true;
         yield { type: "token", content: text };
         consumerBusy = false;
+        // The model's silence is measured from when we were ready for more, not from the last chunk's arrival.
         idleTimer.refresh();
       }
       // Every OpenAI-compatible server ends a reply with a finish_reason; a stream that just stops was cut off.

@@ -84,6 +84,23 @@ export function classifyUpstreamError(error: unknown): UpstreamError {
   if (error instanceof SyntaxError) {
     return new UpstreamError("upstream_error", 502, true, "The model provider sent a chunk that is not valid JSON.", undefined, options);
   }
-  // The OpenAI client's APIConnectionError, undici's "fetch failed" / "terminated", socket resets.
-  return new UpstreamError("upstream_unavailable", 503, true, "The connection to the model provider failed before the reply was finished.", undefined, options);
+  if (isConnectionFailure(error)) {
+    return new UpstreamError("upstream_unavailable", 503, true, "The connection to the model provider failed before the reply was finished.", undefined, options);
+  }
+  // Anything else is a bug on our side: not the provider's fault, and not worth a retry.
+  return new UpstreamError("internal", 500, false, "An unexpected error occurred while reading the model's reply.", undefined, options);
+}
+
+const CONNECTION_MESSAGES = new Set(["terminated", "fetch failed", "other side closed"]);
+
+/** The OpenAI client's APIConnectionError, undici's "fetch failed" / "terminated", socket errors (ECONNRESET, UND_ERR_*). */
+function isConnectionFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 4; depth++) {
+    const { name, code, message, constructor } = current as { name?: unknown; code?: unknown; message?: unknown; constructor?: { name?: string } };
+    if (name === "APIConnectionError" || constructor?.name === "APIConnectionError") return true;
+    if (typeof code === "string" && (code.startsWith("UND_ERR") || /^E[A-Z]+$/.test(code))) return true;
+    if (typeof message === "string" && CONNECTION_MESSAGES.has(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

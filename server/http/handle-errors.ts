@@ -55,11 +55,10 @@ export const respondNotFound: RequestHandler = (req) => {
 export const handleErrors: ErrorRequestHandler = (error, _req, res, _next) => {
   const known = toHttpError(error);
   const log = res.locals.log;
-  if (known === undefined || known.status >= 500) {
-    log?.error({ err: error }, known ? known.message : "unhandled error");
-  } else {
-    log?.info({ code: known.code, status: known.status }, known.message);
-  }
+  // A known error is expected (a bad request, a full server, a provider failure the reply's telemetry already
+  // reported): one info line, without the error object, which may carry reply text. Only the unexpected gets a stack.
+  if (known === undefined) log?.error({ err: error }, "unhandled error");
+  else log?.info({ code: known.code, status: known.status }, known.message);
   if (res.headersSent) {
     // A stream already started: its own code reports errors in-band; all that is left is to close.
     res.end();

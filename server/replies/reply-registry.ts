@@ -36,7 +36,7 @@ export interface ReplyRegistry {
 
 export function createReplyRegistry({ maxConcurrent }: { maxConcurrent: number }): ReplyRegistry {
   const running = new Map<ServerResponse, AbortController>();
-  let shuttingDown = false;
+  let shuttingDown: Promise<void> | undefined;
   let onEmpty: (() => void) | undefined;
 
   return {
@@ -44,12 +44,17 @@ export function createReplyRegistry({ maxConcurrent }: { maxConcurrent: number }
       return running.size;
     },
     get shuttingDown() {
-      return shuttingDown;
+      return shuttingDown !== undefined;
     },
     admit(res) {
       if (shuttingDown) return "shutting_down";
       if (running.size >= maxConcurrent) return "overloaded";
       const controller = new AbortController();
+      // A response that already closed would never emit "close" again, and so never release its slot.
+      if (res.destroyed || res.writableFinished) {
+        controller.abort(new Error("The client disconnected"));
+        return { signal: controller.signal };
+      }
       running.set(res, controller);
       res.once("close", () => {
         if (!res.writableFinished) controller.abort(new Error("The client disconnected"));
@@ -58,15 +63,18 @@ export function createReplyRegistry({ maxConcurrent }: { maxConcurrent: number }
       });
       return { signal: controller.signal };
     },
-    async shutDown(graceMs) {
-      shuttingDown = true;
-      if (running.size === 0) return;
-      const empty = new Promise<void>((resolve) => (onEmpty = resolve));
-      const grace = setTimeout(() => {
-        for (const controller of running.values()) controller.abort(new ServerShutdownError());
-      }, graceMs);
-      await empty;
-      clearTimeout(grace);
+    shutDown(graceMs) {
+      // Idempotent: a second signal waits for the same shutdown.
+      shuttingDown ??= (async () => {
+        if (running.size === 0) return;
+        const empty = new Promise<void>((resolve) => (onEmpty = resolve));
+        const grace = setTimeout(() => {
+          for (const controller of running.values()) controller.abort(new ServerShutdownError());
+        }, graceMs);
+        await empty;
+        clearTimeout(grace);
+      })();
+      return shuttingDown;
     },
   };
 }

@@ -29,7 +29,9 @@ export async function sendSseReply({ res, chat, messages, upstream, signal, tele
       } else {
         const { finishReason, usage } = part;
         await sse.send("complete", { messageId: createMessageId(), content, finishReason, ...(usage ? { usage } : {}), model: chat.info });
-        telemetry.completed(finishReason, content);
+        // A client that vanished while `complete` waited for drain never got it.
+        if (signal.aborted) telemetry.aborted("client", content.length);
+        else telemetry.completed(finishReason, content);
       }
     }
   } catch (error) {

@@ -136,6 +136,14 @@ describe("the SDK against the Prism mock of the contract", () => {
     },
   );
 
+  it("carries the documented Retry-After of a 503 as retryAfterSeconds", async () => {
+    const error = await clientPreferring("code=503").sendMessage({ message: "Hello" }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ type: "http_error", status: 503, retryAfterSeconds: 5 });
+  });
+
   it.each(healthExamples.filter((example) => example.status === 200))("getHealth returns the example $name exactly", async ({ name, value }) => {
     await expect(clientPreferring(`example=${name}`).getHealth()).resolves.toEqual(value);
   });

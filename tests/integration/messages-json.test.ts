@@ -184,13 +184,24 @@ describe("POST /api/v1/messages in JSON mode when the upstream fails", () => {
     expect(body.error.partialContent).toBe("one");
   });
 
-  it("logs upstream failures at error level with the request's id", async () => {
+  it("logs an upstream failure once as a warning with its code and the request's id, not as our own error", async () => {
     upstream.enqueue({ fault: { kind: "status", status: 500 } });
     const result = await postJson(messagesUrl(app), { message: "hi" }, { "x-request-id": "json-upstream-500" });
     expect(result.status).toBe(503);
     await expect
-      .poll(() => app.logs.find((line) => line.requestId === "json-upstream-500" && line.level === 50))
-      .toMatchObject({ msg: expect.stringContaining("HTTP 500") });
+      .poll(() => app.logs.find((line) => line.requestId === "json-upstream-500" && line.msg === "stream failed"))
+      .toMatchObject({ level: 40, code: "upstream_unavailable", partialLength: 0 });
+    expect(app.logs.filter((line) => line.requestId === "json-upstream-500" && (line.level as number) >= 50)).toEqual([]);
+  });
+
+  it("never puts the reply text into the logs when a reply fails after some tokens", async () => {
+    upstream.enqueue({ tokens: ["SECRET", "-REPLY", "-UNSENT"], fault: { kind: "reset", afterTokens: 2 } });
+    const result = await postJson(messagesUrl(app), { message: "hi" }, { "x-request-id": "json-partial-secret" });
+    expect(result.status).toBe(503);
+    expect((result.body as ErrorResponse).error.partialContent).toBe("SECRET-REPLY");
+    await expect.poll(() => app.logs.some((line) => line.requestId === "json-partial-secret" && line.msg === "request finished")).toBe(true);
+    const lines = app.logs.filter((line) => line.requestId === "json-partial-secret");
+    expect(JSON.stringify(lines)).not.toContain("SECRET");
   });
 });
 

@@ -1,0 +1,53 @@
+import { EventEmitter } from "node:events";
+import type { ServerResponse } from "node:http";
+import { describe, expect, it } from "vitest";
+import { createReplyRegistry, ServerShutdownError } from "../../server/replies/reply-registry.js";
+
+/** Just enough of a ServerResponse for the registry: it only listens for "close" and reads two flags. */
+function fakeResponse(state: { destroyed?: boolean; writableFinished?: boolean } = {}) {
+  const emitter = new EventEmitter();
+  return Object.assign(emitter, { destroyed: false, writableFinished: false, ...state }) as unknown as ServerResponse & EventEmitter;
+}
+
+describe("createReplyRegistry", () => {
+  it("admits up to the limit and frees a slot when a response closes", () => {
+    const registry = createReplyRegistry({ maxConcurrent: 2 });
+    const first = fakeResponse();
+    expect(registry.admit(first)).toHaveProperty("signal");
+    expect(registry.admit(fakeResponse())).toHaveProperty("signal");
+    expect(registry.admit(fakeResponse())).toBe("overloaded");
+    first.emit("close");
+    expect(registry.active).toBe(1);
+    expect(registry.admit(fakeResponse())).toHaveProperty("signal");
+  });
+
+  it("aborts a reply whose client left before the response finished", () => {
+    const registry = createReplyRegistry({ maxConcurrent: 5 });
+    const res = fakeResponse();
+    const reply = registry.admit(res);
+    if (typeof reply === "string") throw new Error("not admitted");
+    res.emit("close");
+    expect(reply.signal.aborted).toBe(true);
+  });
+
+  it("does not hold a slot for a response that already closed", () => {
+    const registry = createReplyRegistry({ maxConcurrent: 1 });
+    const reply = registry.admit(fakeResponse({ destroyed: true }));
+    expect(typeof reply === "string" ? reply : reply.signal.aborted).toBe(true);
+    expect(registry.active).toBe(0);
+  });
+
+  it("on shutdown refuses new replies, aborts running ones after the grace period, and resolves every caller", async () => {
+    const registry = createReplyRegistry({ maxConcurrent: 5 });
+    const res = fakeResponse();
+    const reply = registry.admit(res);
+    if (typeof reply === "string") throw new Error("not admitted");
+    reply.signal.addEventListener("abort", () => res.emit("close"));
+    const first = registry.shutDown(20);
+    const second = registry.shutDown(20);
+    expect(registry.admit(fakeResponse())).toBe("shutting_down");
+    await Promise.all([first, second]);
+    expect(reply.signal.reason).toBeInstanceOf(ServerShutdownError);
+    expect(registry.active).toBe(0);
+  });
+});
