@@ -8,7 +8,7 @@ import type { ErrorResponse, Health, MessageResponse, SendMessageRequest, Stream
 export interface ChatClientOptions {
   /**
    * Origin of the API, e.g. `http://localhost:3000`. Leave empty in a browser page served by the same server.
-   * The server sends no CORS headers yet, so a browser page must be served from the API's own origin.
+   * From a page on another origin, the server must list that origin in `CORS_ORIGINS`.
    */
   baseUrl?: string;
   /** A `fetch` to use instead of the global one (tests, proxies, instrumentation). */

@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import type { ChatModelHandle } from "./chat/model-info.js";
 import type { Config } from "./config.js";
 import { handleErrors, respondNotFound } from "./http/handle-errors.js";
+import { allowCors } from "./http/allow-cors.js";
 import { assignRequestContext } from "./http/request-context.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./observability/create-metrics.js";
@@ -12,7 +13,7 @@ import { createMetricsRouter } from "./routes/metrics-router.js";
 import { createSchemaValidator } from "./validation/create-schema-validator.js";
 
 export interface AppDeps {
-  config: Pick<Config, "upstream" | "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent">;
+  config: Pick<Config, "upstream" | "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent" | "corsOrigins">;
   chat: ChatModelHandle;
   logger: Logger;
   /** Admits and tracks replies; `main.ts` keeps it to end them on shutdown. */
@@ -27,6 +28,7 @@ export function createApp({ config, chat, logger, replies }: AppDeps): Express &
   // Replies are never the same twice, so an ETag only costs a hash of every body.
   app.set("etag", false);
   app.use(assignRequestContext(logger));
+  app.use(allowCors(config.corsOrigins));
   app.use(createMetricsRouter(metrics));
   app.use("/api/v1", createHealthRouter(chat.info), createMessagesRouter({ config, chat, validator: createSchemaValidator(), replies, metrics }));
   app.use(respondNotFound);

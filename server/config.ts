@@ -18,6 +18,8 @@ export interface Config {
   logLevel: string;
   /** Log prompt and reply text; off by default because they may hold personal data. */
   logContent: boolean;
+  /** Origins whose browser pages may call the API (CORS); `*` for any; empty for same-origin only. */
+  corsOrigins: string[];
 }
 
 export type ModelConfig =
@@ -119,6 +121,7 @@ export function loadConfig(env: Env): Config {
     shutdownGraceMs: readInteger(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000, problems),
     logLevel: env.LOG_LEVEL?.trim() || "info",
     logContent: readBoolean(env, "LOG_CONTENT", false, problems),
+    corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((origin) => origin.trim()).filter((origin) => origin !== ""),
   };
   const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(", ")}, got "${config.logLevel}"`);
