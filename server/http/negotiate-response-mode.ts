@@ -4,7 +4,6 @@ import { HttpError } from "../errors.js";
 export type ResponseMode = "sse" | "json";
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Locals {
       /** How this request's reply is sent, chosen from `Accept`. */

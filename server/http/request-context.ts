@@ -3,7 +3,6 @@ import type { RequestHandler } from "express";
 import type { Logger } from "../logger.js";
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Locals {
       /** This request's correlation id, also in `X-Request-Id` and in every log line about it. */
