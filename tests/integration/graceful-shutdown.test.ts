@@ -7,101 +7,22 @@
  * wrapper that relays a signal to the real server and SIGKILLs it when the server has not acknowledged within 30 ms,
  * which a server busy with 50 streams on two cores regularly fails to do.)
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { request, type IncomingHttpHeaders } from "node:http";
 
-import { fileURLToPath } from "node:url";
 import { createParser } from "eventsource-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ErrorEvent, ErrorResponse } from "../../sdk/types.js";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../fixtures/fake-openai-upstream.js";
 import { expectEventsMatchContract, expectMatchesSchema, expectSseResponseMatchesContract } from "../helpers/expect-contract.js";
 import type { ReceivedEvent, SseResult } from "../helpers/read-sse.js";
-import { findFreePort } from "../helpers/find-free-port.js";
-
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+import { startServerProcess, stopServerProcess, until, type ServerProcess } from "../helpers/start-server-process.js";
 
 const GRACE_MS = 400;
 /** Grace long enough that a short reply always finishes inside it. */
 const LONG_GRACE_MS = 3_000;
 /** Beyond the grace: the time to end 50 streams, close every response and exit, on a slow machine. */
 const EXIT_SLACK_MS = 4_000;
-const STARTUP_TIMEOUT_MS = 25_000;
 const STREAM_COUNT = 50;
-
-interface ServerProcess {
-  child: ChildProcess;
-  baseUrl: string;
-  /** Every JSON log line the server wrote to stdout. */
-  logs: Record<string, unknown>[];
-  /** Everything it printed, for failure messages. */
-  output(): string;
-  /** Resolves when the process exits, with when it did. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-async function until(predicate: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Starts the server against the fake upstream and resolves once it logs that it listens. */
-async function startServerProcess(upstreamUrl: string, graceMs: number): Promise<ServerProcess> {
-  const port = await findFreePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: REPO_ROOT,
-    // Only what the server should see: nothing of this test runner's environment leaks into its config.
-    env: {
-      PATH: process.env.PATH,
-      ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      OPENAI_BASE_URL: upstreamUrl,
-      OPENAI_API_KEY: "x",
-      OPENAI_MODEL: "fake-model",
-      UPSTREAM_MAX_RETRIES: "0",
-      SHUTDOWN_GRACE_MS: String(graceMs),
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let output = "";
-  let pending = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    const text = chunk.toString("utf8");
-    output += text;
-    const lines = (pending + text).split("\n");
-    pending = lines.pop()!;
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // not a log line (a library printing to stdout); kept in `output`
-      }
-    }
-  });
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
-    child.once("exit", (code, signal) => resolve({ code, signal, at: performance.now() }));
-  });
-  let exitedEarly = false;
-  void exited.then(() => (exitedEarly = true));
-  await until(
-    () => exitedEarly || logs.some((line) => typeof line.msg === "string" && line.msg.startsWith("Listening")),
-    STARTUP_TIMEOUT_MS,
-    () => `the server to listen:\n${output.slice(-2_000)}`,
-  );
-  if (exitedEarly) throw new Error(`The server exited before listening:\n${output}`);
-  return { child, baseUrl: `http://127.0.0.1:${port}`, logs, output: () => output, exited };
-}
-
-function stopServerProcess(server: ServerProcess | undefined): void {
-  if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
-}
 
 interface LiveStream {
   /** Every event so far, as it arrived. */
@@ -215,12 +136,21 @@ let manyStreams: ServerProcess | undefined;
 let shortReply: ServerProcess | undefined;
 let interrupted: ServerProcess | undefined;
 
+/** The server's configuration: the fake upstream, no retries, and the given grace period. */
+const shutdownEnv = (graceMs: number) => ({
+  OPENAI_BASE_URL: upstream.baseUrl,
+  OPENAI_API_KEY: "x",
+  OPENAI_MODEL: "fake-model",
+  UPSTREAM_MAX_RETRIES: "0",
+  SHUTDOWN_GRACE_MS: String(graceMs),
+});
+
 beforeAll(async () => {
   upstream = await startFakeOpenAiUpstream();
   [manyStreams, shortReply, interrupted] = await Promise.all([
-    startServerProcess(upstream.baseUrl, GRACE_MS),
-    startServerProcess(upstream.baseUrl, LONG_GRACE_MS),
-    startServerProcess(upstream.baseUrl, GRACE_MS),
+    startServerProcess(shutdownEnv(GRACE_MS)),
+    startServerProcess(shutdownEnv(LONG_GRACE_MS)),
+    startServerProcess(shutdownEnv(GRACE_MS)),
   ]);
 }, 60_000);
 afterAll(async () => {
