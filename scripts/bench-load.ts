@@ -186,7 +186,14 @@ const idle = readProcessUsage(pid);
 const upstreamIdle = readProcessUsage(upstreamProcess.pid!);
 const clientCpuBefore = process.cpuUsage();
 let peakRss = idle.rssMiB;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, readProcessUsage(pid).rssMiB)), 100);
+const cpuTimeline: number[] = [];
+let lastCpu = idle.cpuSeconds;
+const sampler = setInterval(() => {
+  const usage = readProcessUsage(pid);
+  peakRss = Math.max(peakRss, usage.rssMiB);
+  cpuTimeline.push(Math.round((usage.cpuSeconds - lastCpu) * 1000)); // ms of CPU in the last wall-clock second
+  lastCpu = usage.cpuSeconds;
+}, 1000);
 
 await upstreamRequestsByMessage(); // forget the warm-up
 const loadStartedAt = performance.now();
@@ -217,6 +224,7 @@ const added = (a: ReturnType<typeof summarise>, b: ReturnType<typeof summarise>)
 });
 const failures = via.filter((result) => !result.ok);
 if (process.env.BENCH_DEBUG) {
+  console.error("server CPU per second (ms of CPU):", cpuTimeline.join(" "));
   console.error("request reaches upstream after", summarise(via.map((r, i) => viaByIndex[i]!.receivedAt - r.startedAt)));
   console.error("upstream first token after its request", summarise(via.map((r, i) => viaByIndex[i]!.tokenSentAt[0]! - viaByIndex[i]!.receivedAt)));
   console.error("first token reaches client after", summarise(via.map((r, i) => r.arrivals[0]! - viaByIndex[i]!.tokenSentAt[0]!)));

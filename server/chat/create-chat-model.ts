@@ -11,7 +11,9 @@ export function createChatModel({ model, upstream }: Pick<Config, "model" | "ups
   const chatModel = new ChatOpenAI({
     model: model.name,
     apiKey: model.apiKey,
-    configuration: model.baseUrl ? { baseURL: model.baseUrl } : {},
+    // logLevel "off": the OpenAI client would print an unparsable chunk (model output) to stderr, past our logger
+    // and LOG_CONTENT; we classify and log every failure ourselves.
+    configuration: { ...(model.baseUrl ? { baseURL: model.baseUrl } : {}), logLevel: "off" },
     // streamReply retries itself, only before the first token and within the first-token deadline. LangChain's
     // default of 6 retries with backoff would hide a failing provider for about 96 s.
     maxRetries: 0,

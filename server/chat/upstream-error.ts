@@ -78,6 +78,10 @@ export function classifyUpstreamError(error: unknown): UpstreamError {
     const hint = status === 404 ? " Check OPENAI_MODEL and OPENAI_BASE_URL." : "";
     return new UpstreamError("upstream_error", 502, false, `The model provider answered with HTTP ${status}.${hint}`, undefined, options);
   }
+  // An `{"error": …}` object inside the stream: the provider failed mid-reply and said so (no HTTP status by then).
+  if ((error as { constructor?: { name?: string } } | null)?.constructor?.name === "APIError" || typeof (shape as { error?: unknown }).error === "object") {
+    return new UpstreamError("upstream_error", 502, true, "The model provider reported an error in the middle of the reply.", undefined, options);
+  }
   if (shape.name === "TimeoutError") {
     return new UpstreamError("upstream_timeout", 504, true, "The model provider did not answer in time.", undefined, options);
   }

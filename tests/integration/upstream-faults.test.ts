@@ -70,6 +70,11 @@ const FAULTS: FaultCase[] = ([
     outcome: failed("upstream_error", 502, true, "Alpha beta"),
   },
   {
+    fault: "an error object in the stream after two tokens",
+    script: { tokens: FOUR_TOKENS, fault: { kind: "error-chunk", afterTokens: 2 } },
+    outcome: failed("upstream_error", 502, true, "Alpha beta"),
+  },
+  {
     fault: "an end without finish_reason after three tokens",
     script: { tokens: FOUR_TOKENS, fault: { kind: "truncate", afterTokens: 3 } },
     outcome: failed("upstream_unavailable", 503, true, "Alpha beta gamma"),
