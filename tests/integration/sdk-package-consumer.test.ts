@@ -165,3 +165,23 @@ describe("the package, installed into a separate project", () => {
     expect(result.output).toMatch(/consumer-wrong\.ts\(7,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/);
   }, 60_000);
 });
+
+describe("the package, installed from the tarball npm pack makes", () => {
+  // Unlike the symlink above, this proves `files` in package.json ships everything the SDK needs (dist/, types).
+  it("streams a reply in a project that installed only the packed tarball", async () => {
+    const packDir = await mkdtemp(join(tmpdir(), "streaming-chat-pack-"));
+    try {
+      // --ignore-scripts: dist/ was just built in beforeAll; rebuilding here would race the other tests reading it.
+      const { stdout: packed } = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", packDir], { cwd: REPO_ROOT, timeout: 60_000 });
+      const tarball = join(packDir, packed.trim().split("\n").at(-1)!);
+      await writeFile(join(packDir, "package.json"), JSON.stringify({ name: "tarball-consumer", private: true, type: "module" }));
+      // The SDK's two dependencies are in npm's cache after `npm ci`, so this needs no network.
+      await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: packDir, timeout: 120_000 });
+      await writeFile(join(packDir, "consumer.mjs"), CONSUMER_MJS);
+      const { stdout } = await run(process.execPath, ["consumer.mjs", app.baseUrl], { cwd: packDir, timeout: 15_000 });
+      expect(JSON.parse(stdout)).toMatchObject({ tokens: TOKENS.join(""), complete: TOKENS.join(""), sameModule: true, spec: expect.stringContaining("node_modules/streaming-chat/openapi/streaming-api.yaml") });
+    } finally {
+      await rm(packDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
