@@ -1,4 +1,5 @@
 import type { ErrorCode } from "../../sdk/types.js";
+import type { UpstreamError } from "../chat/upstream-error.js";
 import type { Logger } from "../logger.js";
 import type { Metrics, ReplyMode } from "../observability/create-metrics.js";
 
@@ -6,7 +7,8 @@ import type { Metrics, ReplyMode } from "../observability/create-metrics.js";
 export interface ReplyTelemetry {
   /** Called per token: only counts, so it costs nothing measurable on the hot path. */
   token(content: string): void;
-  retry(attempt: number, code: ErrorCode, delayMs: number): void;
+  /** Shaped as streamReply's `onRetry`, so it can be passed as is. */
+  retry(attempt: number, error: UpstreamError, delayMs: number): void;
   completed(finishReason: string, content: string): void;
   failed(code: ErrorCode, partialLength: number, error: unknown): void;
   aborted(reason: "client" | "shutdown", partialLength: number): void;
@@ -42,7 +44,7 @@ export function createReplyTelemetry({ log, metrics, mode, model, prompt, logCon
       metrics.timeToFirstToken.observe({ mode }, seconds);
       log.info({ mode, timeToFirstTokenMs: Math.round(seconds * 1000) }, "first token");
     },
-    retry(attempt, code, delayMs) {
+    retry(attempt, { code }, delayMs) {
       metrics.upstreamErrors.inc({ code });
       log.warn({ mode, attempt, code, delayMs: Math.round(delayMs) }, "retrying model call");
     },

@@ -13,8 +13,7 @@ import { createMessageId, type ReplyContext } from "./reply-context.js";
 export async function sendJsonReply({ res, chat, messages, upstream, signal, telemetry }: ReplyContext): Promise<void> {
   const pieces: string[] = [];
   try {
-    const onRetry = (attempt: number, error: UpstreamError, delayMs: number) => telemetry.retry(attempt, error.code, delayMs);
-    for await (const part of streamReply(chat.model, messages, { signal, upstream, onRetry })) {
+    for await (const part of streamReply(chat.model, messages, { signal, upstream, onRetry: telemetry.retry })) {
       if (part.type === "token") {
         telemetry.token(part.content);
         pieces.push(part.content);

@@ -20,8 +20,7 @@ export async function sendSseReply({ res, chat, messages, upstream, signal, tele
   const sse = createSseWriter(res, writerOptions);
   let content = "";
   try {
-    const onRetry = (attempt: number, error: UpstreamError, delayMs: number) => telemetry.retry(attempt, error.code, delayMs);
-    for await (const part of streamReply(chat.model, messages, { signal, upstream, onRetry })) {
+    for await (const part of streamReply(chat.model, messages, { signal, upstream, onRetry: telemetry.retry })) {
       if (part.type === "token") {
         telemetry.token(part.content);
         content += part.content;
