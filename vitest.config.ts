@@ -1,11 +1,32 @@
+import { fileURLToPath } from "node:url";
+import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { defineConfig } from "vitest/config";
+
+const sdkSource = fileURLToPath(new URL("./sdk/index.ts", import.meta.url));
 
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Each file starts its own servers on random ports, so files can run in parallel.
     fileParallelism: true,
+    projects: [
+      {
+        extends: true,
+        test: { name: "server", include: ["tests/{unit,integration,contract}/**/*.test.ts"] },
+      },
+      {
+        // The UI's state classes and helpers: compiled by Svelte (runes) and resolved as in a browser.
+        extends: true,
+        plugins: [svelte({ configFile: fileURLToPath(new URL("./web/svelte.config.js", import.meta.url)) })],
+        resolve: { conditions: ["browser"], alias: { "streaming-chat/sdk": sdkSource } },
+        test: { name: "web", include: ["tests/web/**/*.test.ts"] },
+      },
+      {
+        // The built UI in real Chromium against the real server; the build happens once, before any file runs.
+        extends: true,
+        test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], globalSetup: ["tests/e2e/build-web-once.ts"], testTimeout: 60_000 },
+      },
+    ],
   },
 });

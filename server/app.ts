@@ -4,6 +4,7 @@ import type { Config } from "./config.js";
 import { handleErrors, respondNotFound } from "./http/handle-errors.js";
 import { allowCors } from "./http/allow-cors.js";
 import { assignRequestContext } from "./http/request-context.js";
+import { serveWebApp } from "./http/serve-web-app.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./observability/create-metrics.js";
 import type { ReplyRegistry } from "./replies/reply-registry.js";
@@ -18,10 +19,12 @@ export interface AppDeps {
   logger: Logger;
   /** Admits and tracks replies; `main.ts` keeps it to end them on shutdown. */
   replies: ReplyRegistry;
+  /** The built UI (`dist/web`) to serve at `/`; without it the app is the API alone. */
+  webRoot?: string;
 }
 
 /** Builds the Express app from its dependencies. It reads no environment and opens no port: see `main.ts`. */
-export function createApp({ config, chat, logger, replies }: AppDeps): Express & { metrics: Metrics } {
+export function createApp({ config, chat, logger, replies, webRoot }: AppDeps): Express & { metrics: Metrics } {
   const metrics = createMetrics({ activeReplies: () => replies.active });
   const app = express();
   app.disable("x-powered-by");
@@ -31,6 +34,7 @@ export function createApp({ config, chat, logger, replies }: AppDeps): Express &
   app.use(allowCors(config.corsOrigins));
   app.use(createMetricsRouter(metrics));
   app.use("/api/v1", createHealthRouter(chat.info), createMessagesRouter({ config, chat, validator: createSchemaValidator(), replies, metrics }));
+  if (webRoot) app.use(serveWebApp(webRoot));
   app.use(respondNotFound);
   app.use(handleErrors);
   return Object.assign(app, { metrics });

@@ -1,4 +1,6 @@
 /** Entry point: the only place that reads `process.env` and opens a port. */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createApp } from "./app.js";
 import { createChatModel } from "./chat/create-chat-model.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
@@ -21,7 +23,11 @@ const config = readConfig();
 const logger = createLogger(config.logLevel);
 const chat = createChatModel(config);
 const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams });
-const app = createApp({ config, chat, logger, replies });
+// Built by `npm start` (scripts/start.ts) or `npm run build:web`; without it the server is the API alone.
+const webRoot = fileURLToPath(new URL("../dist/web", import.meta.url));
+const hasWebApp = existsSync(`${webRoot}/index.html`);
+if (!hasWebApp) logger.warn("The web UI is not built, so only the API is served. Run `npm start` or `npm run build:web` to build it.");
+const app = createApp({ config, chat, logger, replies, webRoot: hasWebApp ? webRoot : undefined });
 
 const server = app.listen(config.port, config.host ?? "", (error?: Error) => {
   // Express 5 hands listen errors (EADDRINUSE) to this callback; the "error" handler below reports them.

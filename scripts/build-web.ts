@@ -1,0 +1,45 @@
+/**
+ * Builds the web UI into `dist/web` (`npm run build:web`), or with `--if-stale` only when its inputs changed since
+ * the last build (`npm start` does this). Staleness is a hash of the inputs' contents, not file times, because a
+ * fresh clone gives every file a new time.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const OUT_DIR = join(ROOT, "dist/web");
+const STAMP = join(OUT_DIR, ".build-inputs-hash");
+/** Everything the bundle is made from. */
+const INPUTS = ["web", "sdk", "generated/api.ts", "package-lock.json"];
+
+function listFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { withFileTypes: true }).flatMap((entry) => (entry.name === "node_modules" ? [] : listFiles(join(path, entry.name))));
+}
+
+function hashInputs(): string {
+  const hash = createHash("sha256");
+  const files = INPUTS.flatMap((input) => listFiles(join(ROOT, input))).sort();
+  for (const file of files) hash.update(relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
+  return hash.digest("hex");
+}
+
+/** Builds unless `dist/web` was built from exactly the current inputs. Returns whether it built. */
+export async function ensureWebBuild({ force = false }: { force?: boolean } = {}): Promise<boolean> {
+  const inputsHash = hashInputs();
+  const upToDate = existsSync(join(OUT_DIR, "index.html")) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === inputsHash;
+  if (upToDate && !force) return false;
+  // Loaded only when needed: a server whose UI is up to date starts without Vite.
+  const { build } = await import("vite");
+  await build({ configFile: join(ROOT, "web/vite.config.ts"), logLevel: "warn" });
+  writeFileSync(STAMP, inputsHash);
+  return true;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const started = performance.now();
+  const built = await ensureWebBuild({ force: !process.argv.includes("--if-stale") });
+  console.log(built ? `Built the web UI into dist/web in ${Math.round(performance.now() - started)} ms.` : "The web UI in dist/web is up to date.");
+}

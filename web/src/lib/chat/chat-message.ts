@@ -1,0 +1,51 @@
+import type { ChatTurn, ErrorCode } from "streaming-chat/sdk";
+
+/** Who wrote a message shown in the chat (the contract's roles, minus `system`, which the UI never shows). */
+export type MessageRole = Exclude<ChatTurn["role"], "system">;
+
+/**
+ * Where a message stands:
+ * - `streaming`: the reply is still arriving (also what a reply interrupted by a reload was, until it is loaded back).
+ * - `complete`: the server sent `complete`.
+ * - `stopped`: the user pressed Stop; the text is what arrived until then.
+ * - `error`: the reply failed; the text is what arrived before the failure, and `failure` says why.
+ */
+export type MessageState = "streaming" | "complete" | "stopped" | "error";
+
+/** Why a reply failed, in words for people plus what the UI needs to offer a retry. */
+export interface MessageFailure {
+  /** The contract's error code, or what the SDK reported when the server could not say (`network_error`, …). */
+  code: ErrorCode | "network_error" | "stream_interrupted" | "invalid_event" | "interrupted_by_reload";
+  /** A sentence for the person using the chat. */
+  message: string;
+  /** Whether sending again may help. */
+  retryable: boolean;
+  /** Seconds the server asked us to wait, when it said. */
+  retryAfterSeconds?: number;
+  /** The server's request id, to quote when reporting a problem. */
+  requestId?: string;
+}
+
+/** How fast a reply arrived. */
+export interface ReplyStats {
+  /** From pressing Send to the first token on screen. */
+  timeToFirstTokenMs: number | null;
+  /** Tokens per second after the first token. */
+  tokensPerSecond: number | null;
+  /** Token events received. */
+  tokenCount: number;
+}
+
+/** One message of a conversation, as shown and as stored. */
+export interface ChatMessage {
+  id: string;
+  role: MessageRole;
+  content: string;
+  state: MessageState;
+  /** ISO 8601. */
+  createdAt: string;
+  failure?: MessageFailure;
+  stats?: ReplyStats;
+  /** The model that wrote an assistant reply, as the server named it. */
+  model?: string;
+}

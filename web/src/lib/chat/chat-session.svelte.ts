@@ -1,0 +1,156 @@
+import type { ChatClient } from "streaming-chat/sdk";
+import { ChatSdkError } from "streaming-chat/sdk";
+import type { ChatMessage, ReplyStats } from "./chat-message.js";
+import type { Conversation } from "./conversation.svelte.js";
+import { UNTITLED } from "./conversation.svelte.js";
+import { createId } from "./create-id.js";
+import { describeErrorEvent, describeThrown } from "./describe-failure.js";
+import { ReplyTimer } from "./reply-stats.js";
+import { titleFromText } from "../storage/read-stored-state.js";
+import { MAX_TURN_LENGTH, toSendMessageRequest } from "./to-send-message-request.js";
+
+/** What the session is doing: the status bar shows it. */
+export type ChatStatus = "ready" | "sending" | "streaming" | "error";
+
+/** Why the conversation changed: `structure` changes are saved at once, `content` (tokens, drafts) in batches. */
+export type ChangeKind = "structure" | "content";
+
+export interface ChatSessionDeps {
+  client: ChatClient;
+  conversation: Conversation;
+  /** Called after every change, so the store can save. */
+  onChange: (kind: ChangeKind) => void;
+  /** Clock for reply stats; `performance.now` in the app. */
+  now?: () => number;
+  /** Called with the reply after each token is applied (the rendering benchmark timestamps arrivals here). */
+  onToken?: (reply: ChatMessage) => void;
+}
+
+/**
+ * One conversation's exchange with the server: sends messages, streams the reply into the conversation token by
+ * token, and stops, retries, regenerates or resends on request. Text already received is never discarded by a
+ * failure: the reply keeps it and is marked `error` or `stopped`.
+ */
+export class ChatSession {
+  status = $state<ChatStatus>("ready");
+  /** Stats of the reply streaming now, or of the last one. */
+  stats = $state<ReplyStats | null>(null);
+
+  readonly conversation: Conversation;
+  readonly #deps: ChatSessionDeps;
+  readonly #now: () => number;
+  #abort: AbortController | null = null;
+
+  constructor(deps: ChatSessionDeps) {
+    this.#deps = deps;
+    this.conversation = deps.conversation;
+    this.#now = deps.now ?? (() => performance.now());
+  }
+
+  /** True while a reply is being requested or streamed. */
+  get busy(): boolean {
+    return this.status === "sending" || this.status === "streaming";
+  }
+
+  /** The last message if it is an assistant reply that can be retried or regenerated. */
+  get lastReply(): ChatMessage | undefined {
+    const last = this.conversation.messages.at(-1);
+    return last?.role === "assistant" && last.state !== "streaming" ? last : undefined;
+  }
+
+  /** Sends the user's text and streams the reply. Returns false (and changes nothing) when busy or empty. */
+  async send(text: string): Promise<boolean> {
+    const content = text.trim();
+    if (this.busy || content === "") return false;
+    const conversation = this.conversation;
+    if (conversation.title === UNTITLED && !conversation.messages.some((message) => message.role === "user")) {
+      conversation.title = titleFromText(content);
+    }
+    conversation.messages.push({ id: createId(), role: "user", content: content.slice(0, MAX_TURN_LENGTH), state: "complete", createdAt: new Date().toISOString() });
+    conversation.draft = "";
+    await this.#streamReply();
+    return true;
+  }
+
+  /** Aborts the reply in progress; it keeps what arrived and is marked `stopped`. The server then stops the model. */
+  stop(): void {
+    this.#abort?.abort();
+  }
+
+  /** Replaces the last reply (failed, stopped or complete) with a new one for the same message. */
+  async regenerate(): Promise<boolean> {
+    if (this.busy || !this.lastReply) return false;
+    this.conversation.messages.pop();
+    await this.#streamReply();
+    return true;
+  }
+
+  /** Changes a user message, drops everything after it, and asks for a new reply. */
+  async editAndResend(messageId: string, text: string): Promise<boolean> {
+    const content = text.trim();
+    const index = this.conversation.messages.findIndex((message) => message.id === messageId);
+    if (this.busy || content === "" || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
+    this.conversation.messages.splice(index + 1);
+    this.conversation.messages[index]!.content = content.slice(0, MAX_TURN_LENGTH);
+    await this.#streamReply();
+    return true;
+  }
+
+  async #streamReply(): Promise<void> {
+    const { client, onChange, onToken } = this.#deps;
+    const conversation = this.conversation;
+    const request = toSendMessageRequest(conversation.messages, conversation.id);
+    conversation.messages.push({ id: createId(), role: "assistant", content: "", state: "streaming", createdAt: new Date().toISOString() });
+    // The proxy, not the object pushed: writes through it are what the components see.
+    const reply = conversation.messages.at(-1)!;
+    const abort = new AbortController();
+    const timer = new ReplyTimer(this.#now);
+    this.#abort = abort;
+    this.status = "sending";
+    this.stats = timer.stats();
+    conversation.touch();
+    onChange("structure");
+
+    try {
+      for await (const event of client.streamMessage(request, { signal: abort.signal })) {
+        if (event.type === "token") {
+          if (timer.token()) this.status = "streaming";
+          reply.content += event.data.content;
+          this.stats = timer.stats();
+          onToken?.(reply);
+          onChange("content");
+        } else if (event.type === "complete") {
+          reply.content = event.data.content;
+          reply.state = "complete";
+          reply.model = event.data.model.name;
+          this.status = "ready";
+        } else {
+          // The server's partialContent is every token it sent: the authoritative text of what the model wrote.
+          if (event.data.partialContent.length >= reply.content.length) reply.content = event.data.partialContent;
+          reply.state = "error";
+          reply.failure = describeErrorEvent(event.data);
+          this.status = "error";
+        }
+      }
+      if (reply.state === "streaming") throw new ChatSdkError("stream_interrupted", "The stream ended without a final event.", { partialContent: reply.content });
+    } catch (error) {
+      if (reply.state !== "streaming") {
+        // A final event already arrived (e.g. Stop pressed as `complete` landed): it stands.
+      } else if (abort.signal.aborted) {
+        reply.state = "stopped";
+        this.status = "ready";
+      } else {
+        if (error instanceof ChatSdkError && error.partialContent.length > reply.content.length) reply.content = error.partialContent;
+        reply.state = "error";
+        reply.failure = describeThrown(error);
+        this.status = "error";
+      }
+    } finally {
+      this.stats = timer.stats();
+      reply.stats = this.stats;
+      this.#abort = null;
+      conversation.touch();
+      onChange("structure");
+    }
+  }
+}

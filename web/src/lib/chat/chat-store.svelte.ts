@@ -1,0 +1,151 @@
+import type { ChatClient, ModelInfo } from "streaming-chat/sdk";
+import type { ConversationStorage } from "../storage/create-conversation-storage.js";
+import type { StorageNotice } from "../storage/storage-notice.js";
+import type { StoredStateV1_1 } from "../storage/storage-schema.js";
+import type { ChatMessage } from "./chat-message.js";
+import { ChatSession, type ChangeKind } from "./chat-session.svelte.js";
+import { Conversation } from "./conversation.svelte.js";
+
+export interface ChatStoreDeps {
+  client: ChatClient;
+  storage: ConversationStorage;
+  /** How long token and draft changes wait before they are saved; structural changes are saved at once. */
+  saveDelayMs?: number;
+  /** Passed to every session (the rendering benchmark's probe). */
+  onToken?: (reply: ChatMessage) => void;
+  now?: () => number;
+}
+
+/** Replies cut off by a reload or a closed tab are loaded as failed, with the text that had arrived. */
+function settleInterrupted(conversation: Conversation): void {
+  for (const message of conversation.messages) {
+    if (message.state !== "streaming") continue;
+    message.state = "error";
+    message.failure = {
+      code: "interrupted_by_reload",
+      message: "The page was closed or reloaded while this reply was arriving. The text above is what had arrived.",
+      retryable: true,
+    };
+  }
+}
+
+/**
+ * Every conversation, which one is open, and saving them to LocalStorage. Each conversation has its own
+ * {@link ChatSession}, so a reply keeps streaming into its conversation while the user looks at another.
+ */
+export class ChatStore {
+  conversations = $state<Conversation[]>([]);
+  activeId = $state<string>("");
+  /** The model answering, from the server's health endpoint (null until known). */
+  model = $state<ModelInfo | null>(null);
+  /** What to tell the person about saved data, if anything. */
+  notice = $state<StorageNotice | null>(null);
+  /** Most recently active first. */
+  readonly sorted = $derived([...this.conversations].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)));
+  readonly active = $derived(this.conversations.find((conversation) => conversation.id === this.activeId) ?? this.conversations[0]!);
+
+  readonly #deps: ChatStoreDeps;
+  readonly #sessions = new Map<string, ChatSession>();
+  #saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(deps: ChatStoreDeps) {
+    this.#deps = deps;
+    const { state, notice } = deps.storage.load();
+    this.notice = notice;
+    this.conversations = (state?.conversations ?? []).map((stored) => new Conversation(stored));
+    for (const conversation of this.conversations) settleInterrupted(conversation);
+    if (this.conversations.length === 0) this.conversations.push(new Conversation());
+    this.activeId = state?.activeConversationId && this.conversations.some((c) => c.id === state.activeConversationId) ? state.activeConversationId : this.sorted[0]!.id;
+    // A migration is only worth keeping once it is written in the new layout.
+    if (notice?.kind === "migrated") this.save();
+  }
+
+  /** Asks the server which model answers; the header shows it, and warns when it is the offline demo. */
+  async loadModel(): Promise<void> {
+    try {
+      this.model = (await this.#deps.client.getHealth()).model;
+    } catch {
+      // Only decoration: a server that is down shows up as soon as the user sends a message.
+    }
+  }
+
+  /** The session of the open conversation. */
+  get session(): ChatSession {
+    return this.sessionFor(this.active);
+  }
+
+  sessionFor(conversation: Conversation): ChatSession {
+    let session = this.#sessions.get(conversation.id);
+    if (!session) {
+      session = new ChatSession({
+        client: this.#deps.client,
+        conversation,
+        onChange: (kind) => this.changed(kind),
+        onToken: this.#deps.onToken,
+        now: this.#deps.now,
+      });
+      this.#sessions.set(conversation.id, session);
+    }
+    return session;
+  }
+
+  /** Opens an empty conversation (reusing the open one if it is still empty). */
+  newConversation(): Conversation {
+    const empty = this.active.messages.length === 0 ? this.active : undefined;
+    const conversation = empty ?? new Conversation();
+    if (!empty) this.conversations.push(conversation);
+    this.activeId = conversation.id;
+    this.save();
+    return conversation;
+  }
+
+  select(id: string): void {
+    if (!this.conversations.some((conversation) => conversation.id === id)) return;
+    this.activeId = id;
+    this.save();
+  }
+
+  rename(id: string, title: string): void {
+    const conversation = this.conversations.find((candidate) => candidate.id === id);
+    const trimmed = title.trim();
+    if (!conversation || trimmed === "") return;
+    conversation.title = trimmed.slice(0, 120);
+    this.save();
+  }
+
+  /** Deletes a conversation, stopping its reply first; the list is never left empty. */
+  remove(id: string): void {
+    const index = this.conversations.findIndex((conversation) => conversation.id === id);
+    if (index < 0) return;
+    this.#sessions.get(id)?.stop();
+    this.#sessions.delete(id);
+    this.conversations.splice(index, 1);
+    if (this.conversations.length === 0) this.conversations.push(new Conversation());
+    if (this.activeId === id) this.activeId = this.sorted[0]!.id;
+    this.save();
+  }
+
+  /** Records a change: structural ones are saved now, streaming tokens and typing after a short delay. */
+  changed(kind: ChangeKind): void {
+    if (kind === "structure") return this.save();
+    this.#saveTimer ??= setTimeout(() => this.save(), this.#deps.saveDelayMs ?? 1000);
+  }
+
+  /** Saves everything now (also on `pagehide`, so a closing tab keeps the partial reply). */
+  save(): void {
+    if (this.#saveTimer) clearTimeout(this.#saveTimer);
+    this.#saveTimer = null;
+    const state: StoredStateV1_1 = {
+      version: "1.1.0",
+      activeConversationId: this.activeId,
+      conversations: this.conversations.map((conversation) => conversation.toStored()),
+    };
+    const problem = this.#deps.storage.save(state);
+    if (problem) this.notice = problem;
+    else if (this.notice?.kind === "quota") this.notice = null;
+  }
+
+  dismissNotice(): void {
+    this.notice = null;
+  }
+}

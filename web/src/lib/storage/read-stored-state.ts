@@ -1,0 +1,112 @@
+import type { ChatMessage, MessageState } from "../chat/chat-message.js";
+import { createId } from "../chat/create-id.js";
+import type { StoredConversation, StoredStateV1_0, StoredStateV1_1 } from "./storage-schema.js";
+
+/** What was found under the storage key. */
+export type ReadResult =
+  | { kind: "empty" }
+  | { kind: "ok"; state: StoredStateV1_1; migratedFrom?: "1.0.0" }
+  | { kind: "corrupt"; reason: string };
+
+const MESSAGE_STATES: readonly MessageState[] = ["streaming", "complete", "stopped", "error"];
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === "string";
+
+function invalidMessage(value: unknown, index: number): string | null {
+  if (!isRecord(value)) return `message ${index} is not an object`;
+  if (!isString(value.id) || value.id === "") return `message ${index} has no id`;
+  if (value.role !== "user" && value.role !== "assistant") return `message ${index} has an unknown role`;
+  if (!isString(value.content)) return `message ${index} has no text`;
+  if (!MESSAGE_STATES.includes(value.state as MessageState)) return `message ${index} has an unknown state`;
+  if (!isString(value.createdAt)) return `message ${index} has no date`;
+  return null;
+}
+
+function invalidConversation(value: unknown, index: number): string | null {
+  if (!isRecord(value)) return `conversation ${index} is not an object`;
+  if (!isString(value.id) || value.id === "") return `conversation ${index} has no id`;
+  if (!isString(value.title) || !isString(value.createdAt) || !isString(value.updatedAt) || !isString(value.draft)) {
+    return `conversation ${index} lacks a title, dates or draft`;
+  }
+  if (!Array.isArray(value.messages)) return `conversation ${index} has no message list`;
+  for (const [messageIndex, message] of value.messages.entries()) {
+    const problem = invalidMessage(message, messageIndex);
+    if (problem) return `conversation ${index}: ${problem}`;
+  }
+  return null;
+}
+
+function invalidV1_1(value: Record<string, unknown>): string | null {
+  if (!Array.isArray(value.conversations)) return "no conversation list";
+  if (value.activeConversationId !== null && !isString(value.activeConversationId)) return "the active conversation id is not a string";
+  for (const [index, conversation] of value.conversations.entries()) {
+    const problem = invalidConversation(conversation, index);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function invalidV1_0(value: Record<string, unknown>): string | null {
+  if (!Array.isArray(value.messages)) return "no message list";
+  for (const [index, message] of value.messages.entries()) {
+    if (!isRecord(message)) return `message ${index} is not an object`;
+    if (message.role !== "user" && message.role !== "assistant") return `message ${index} has an unknown role`;
+    if (!isString(message.content)) return `message ${index} has no text`;
+    if (typeof message.timestamp !== "number" || !Number.isFinite(message.timestamp)) return `message ${index} has no timestamp`;
+  }
+  return null;
+}
+
+/** A conversation title from its first user message, as chat apps do before the user renames it. */
+export function titleFromText(text: string): string {
+  const line = text.trim().split("\n", 1)[0]!.trim();
+  if (line === "") return "New chat";
+  return line.length > 48 ? `${line.slice(0, 47)}…` : line;
+}
+
+/**
+ * 1.0.0 → 1.1.0: the flat list becomes one conversation; every message keeps its text, role and time, and is
+ * `complete` (1.0.0 kept no state, and only finished replies were ever saved by it).
+ */
+export function migrateFromV1_0(old: StoredStateV1_0): StoredStateV1_1 {
+  if (old.messages.length === 0) return { version: "1.1.0", activeConversationId: null, conversations: [] };
+  const messages: ChatMessage[] = old.messages.map((message) => ({
+    id: createId(),
+    role: message.role,
+    content: message.content,
+    state: "complete",
+    createdAt: new Date(message.timestamp).toISOString(),
+  }));
+  const firstUser = old.messages.find((message) => message.role === "user");
+  const conversation: StoredConversation = {
+    id: createId(),
+    title: titleFromText(firstUser?.content ?? ""),
+    createdAt: messages[0]!.createdAt,
+    updatedAt: messages.at(-1)!.createdAt,
+    draft: "",
+    messages,
+  };
+  return { version: "1.1.0", activeConversationId: conversation.id, conversations: [conversation] };
+}
+
+/** Parses what is stored under the key, migrating older schema versions; never throws. */
+export function readStoredState(raw: string | null): ReadResult {
+  if (raw === null) return { kind: "empty" };
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { kind: "corrupt", reason: "it is not valid JSON" };
+  }
+  if (!isRecord(value)) return { kind: "corrupt", reason: "it is not an object" };
+  if (value.version === "1.1.0") {
+    const problem = invalidV1_1(value);
+    return problem ? { kind: "corrupt", reason: problem } : { kind: "ok", state: value as unknown as StoredStateV1_1 };
+  }
+  if (value.version === "1.0.0") {
+    const problem = invalidV1_0(value);
+    return problem ? { kind: "corrupt", reason: problem } : { kind: "ok", state: migrateFromV1_0(value as unknown as StoredStateV1_0), migratedFrom: "1.0.0" };
+  }
+  return { kind: "corrupt", reason: `its schema version ${JSON.stringify(value.version ?? null)} is unknown to this version of the app` };
+}

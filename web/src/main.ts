@@ -1,0 +1,24 @@
+import { mount } from "svelte";
+import { createChatClient } from "streaming-chat/sdk";
+import App from "./App.svelte";
+import { createBenchProbe } from "./lib/bench/create-bench-probe.js";
+import { ChatStore } from "./lib/chat/chat-store.svelte.js";
+import { createConversationStorage } from "./lib/storage/create-conversation-storage.js";
+import "./app.css";
+
+// `?bench` turns on the rendering benchmark's probe (npm run bench:ui); it costs nothing otherwise.
+const probe = new URLSearchParams(location.search).has("bench") ? createBenchProbe() : undefined;
+
+const store = new ChatStore({
+  // Same origin: `npm start` serves this page and the API together, and `npm run dev` proxies /api.
+  client: createChatClient(),
+  storage: createConversationStorage(() => localStorage),
+  onToken: probe?.recordToken,
+});
+// A closing tab or a reload mid-reply keeps the text that had arrived (saved batches are up to a second old).
+addEventListener("pagehide", () => store.save());
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden") store.save();
+});
+
+mount(App, { target: document.getElementById("app")!, props: { store } });
