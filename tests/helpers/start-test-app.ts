@@ -20,9 +20,10 @@ export interface TestApp {
 
 /**
  * Starts the real app on a random port, configured from `env` exactly as `main.ts` would be
- * (so `OPENAI_BASE_URL` pointing at the fake upstream exercises the real ChatOpenAI path).
+ * (so `OPENAI_BASE_URL` pointing at the fake upstream exercises the real ChatOpenAI path). With `webRoot`, it also
+ * serves the built UI, as `npm start` does.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, options: { webRoot?: string } = {}): Promise<TestApp> {
   const config = loadConfig({ UPSTREAM_MAX_RETRIES: "0", ...env });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -32,7 +33,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
     },
   });
   const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams });
-  const app = createApp({ config, chat: createChatModel(config), logger: createLogger("info", sink), replies });
+  const app = createApp({ config, chat: createChatModel(config), logger: createLogger("info", sink), replies, webRoot: options.webRoot });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
   });

@@ -4,6 +4,7 @@ import type { ChatMessage, ReplyStats } from "./chat-message.js";
 import type { Conversation } from "./conversation.svelte.js";
 import { UNTITLED } from "./conversation.svelte.js";
 import { createId } from "./create-id.js";
+import { isoNow } from "./iso-now.js";
 import { describeErrorEvent, describeThrown } from "./describe-failure.js";
 import { ReplyTimer } from "./reply-stats.js";
 import { titleFromText } from "../storage/read-stored-state.js";
@@ -66,7 +67,7 @@ export class ChatSession {
     if (conversation.title === UNTITLED && !conversation.messages.some((message) => message.role === "user")) {
       conversation.title = titleFromText(content);
     }
-    conversation.messages.push({ id: createId(), role: "user", content: content.slice(0, MAX_TURN_LENGTH), state: "complete", createdAt: new Date().toISOString() });
+    conversation.messages.push({ id: createId(), role: "user", content: content.slice(0, MAX_TURN_LENGTH), state: "complete", createdAt: isoNow() });
     conversation.draft = "";
     await this.#streamReply();
     return true;
@@ -100,7 +101,7 @@ export class ChatSession {
     const { client, onChange, onToken } = this.#deps;
     const conversation = this.conversation;
     const request = toSendMessageRequest(conversation.messages, conversation.id);
-    conversation.messages.push({ id: createId(), role: "assistant", content: "", state: "streaming", createdAt: new Date().toISOString() });
+    conversation.messages.push({ id: createId(), role: "assistant", content: "", state: "streaming", createdAt: isoNow() });
     // The proxy, not the object pushed: writes through it are what the components see.
     const reply = conversation.messages.at(-1)!;
     const abort = new AbortController();

@@ -45,6 +45,8 @@ export class ChatStore {
   readonly active = $derived(this.conversations.find((conversation) => conversation.id === this.activeId) ?? this.conversations[0]!);
 
   readonly #deps: ChatStoreDeps;
+  // A cache, not state: nothing renders the map itself, only each session's own reactive fields.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #sessions = new Map<string, ChatSession>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
 

@@ -1,6 +1,7 @@
 import type { StoredConversation } from "../storage/storage-schema.js";
 import type { ChatMessage } from "./chat-message.js";
 import { createId } from "./create-id.js";
+import { isoNow } from "./iso-now.js";
 
 /** The title a conversation has until its first message names it. */
 export const UNTITLED = "New chat";
@@ -17,7 +18,7 @@ export class Conversation {
   messages = $state<ChatMessage[]>([]);
 
   constructor(stored?: StoredConversation) {
-    const now = new Date().toISOString();
+    const now = isoNow();
     this.id = stored?.id ?? createId();
     this.createdAt = stored?.createdAt ?? now;
     this.updatedAt = stored?.updatedAt ?? now;
@@ -39,6 +40,6 @@ export class Conversation {
   }
 
   touch(): void {
-    this.updatedAt = new Date().toISOString();
+    this.updatedAt = isoNow();
   }
 }

@@ -1,0 +1,78 @@
+/**
+ * Rendering benchmark (`npm run bench:ui`): a long Markdown reply streamed into the real UI in Chromium, through
+ * the real server, from the fake upstream at a fixed pace. Reports, for every token, the time from its arrival in
+ * the page to the end of the first frame that showed it (p50/p95/p99/max), and the longest main-thread task of the
+ * page's renderer during the stream (from a Chromium trace). Targets: p95 under 16 ms, longest task under 50 ms.
+ *
+ *   npm run bench:ui -- --tokens 20000 --rate 100
+ *
+ * A benchmark, not a test: it asserts nothing and prints its figures (`--json` for machine-readable output).
+ */
+import { parseArgs } from "node:util";
+import { startFakeOpenAiUpstream } from "../tests/fixtures/fake-openai-upstream.js";
+import { launchChromium } from "../tests/helpers/launch-chromium.js";
+import { startTestApp, upstreamEnv } from "../tests/helpers/start-test-app.js";
+import { WEB_ROOT } from "../tests/e2e/start-chat-in-browser.js";
+import { createMarkdownReply } from "./bench-ui-reply.js";
+import { ensureWebBuild } from "./build-web.js";
+import { longestRendererTaskMs } from "./longest-renderer-task.js";
+
+const { values } = parseArgs({
+  options: {
+    tokens: { type: "string", default: "20000" },
+    rate: { type: "string", default: "100" },
+    json: { type: "boolean", default: false },
+  },
+});
+const TOKENS = Number(values.tokens);
+const RATE = Number(values.rate);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+await ensureWebBuild();
+const tokens = createMarkdownReply(TOKENS);
+const upstream = await startFakeOpenAiUpstream({ tokens, delayMs: 1000 / RATE });
+const app = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_IDLE_TIMEOUT_MS: "60000" }), { webRoot: WEB_ROOT });
+const browser = await launchChromium();
+try {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+  await page.goto(`${app.baseUrl}/?bench`);
+  await page.getByRole("textbox", { name: "Message" }).fill("Write a long technical answer with code and tables.");
+  await browser.startTracing(page, { categories: ["toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline"] });
+  const started = performance.now();
+  await page.keyboard.press("Enter");
+  await page.locator('[data-role="assistant"][data-state="complete"]').waitFor({ timeout: (TOKENS / RATE) * 1000 * 2 + 30_000 });
+  // Let the last frames paint and be counted.
+  await page.waitForTimeout(200);
+  const seconds = (performance.now() - started) / 1000;
+  const trace = await browser.stopTracing();
+  const results = await page.evaluate(() => (globalThis as unknown as { __chatBench: { arrivalToPaintMs: number[]; pending: number } }).__chatBench);
+  const sorted = [...results.arrivalToPaintMs].sort((a, b) => a - b);
+  const longestTaskMs = longestRendererTaskMs(JSON.parse(trace.toString("utf8")));
+  const report = {
+    tokens: TOKENS,
+    ratePerSecond: RATE,
+    replyCharacters: tokens.join("").length,
+    streamSeconds: round(seconds),
+    tokensMeasured: sorted.length,
+    tokensNeverPainted: results.pending,
+    arrivalToPaintMs: { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? Number.NaN) },
+    longestMainThreadTaskMs: round(longestTaskMs),
+    targets: { p95ArrivalToPaintMs: 16, longestTaskMs: 50 },
+  };
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else {
+    console.log(`${report.tokens} tokens (${report.replyCharacters} characters of Markdown) at ${RATE}/s, streamed in ${report.streamSeconds} s`);
+    console.log(`arrival → paint: p50 ${report.arrivalToPaintMs.p50} ms, p95 ${report.arrivalToPaintMs.p95} ms, p99 ${report.arrivalToPaintMs.p99} ms, max ${report.arrivalToPaintMs.max} ms (${report.tokensMeasured} measured, ${report.tokensNeverPainted} never painted)`);
+    console.log(`longest main-thread task: ${report.longestMainThreadTaskMs} ms`);
+    console.log(`targets: p95 < 16 ms ${report.arrivalToPaintMs.p95 < 16 ? "MET" : "NOT MET"}; longest task < 50 ms ${report.longestMainThreadTaskMs < 50 ? "MET" : "NOT MET"}`);
+  }
+} finally {
+  await browser.close();
+  await app.close();
+  await upstream.close();
+}

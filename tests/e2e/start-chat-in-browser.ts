@@ -1,0 +1,60 @@
+import { fileURLToPath } from "node:url";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
+import { launchChromium } from "../helpers/launch-chromium.js";
+import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+
+export const WEB_ROOT = fileURLToPath(new URL("../../dist/web", import.meta.url));
+
+export interface OpenChatOptions {
+  viewport?: { width: number; height: number };
+  colorScheme?: "light" | "dark";
+  /** Runs in the page before the app (e.g. to put an old storage layout in place). */
+  initScript?: string;
+}
+
+export interface OpenChat {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors in the page; tests assert there are none. */
+  pageErrors: Error[];
+}
+
+/** The real server serving the built UI, on the fake upstream, and a Chromium to drive it. */
+export interface ChatInBrowser {
+  upstream: FakeOpenAiUpstream;
+  app: TestApp;
+  browser: Browser;
+  /** A fresh browser context (own LocalStorage) with the chat open. */
+  openChat(options?: OpenChatOptions): Promise<OpenChat>;
+  close(): Promise<void>;
+}
+
+export async function startChatInBrowser(env: Record<string, string> = {}): Promise<ChatInBrowser> {
+  const upstream = await startFakeOpenAiUpstream();
+  const app = await startTestApp(upstreamEnv(upstream.baseUrl, env), { webRoot: WEB_ROOT });
+  const browser = await launchChromium();
+  const contexts: BrowserContext[] = [];
+  return {
+    upstream,
+    app,
+    browser,
+    async openChat(options = {}) {
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 800 }, colorScheme: options.colorScheme ?? "light" });
+      contexts.push(context);
+      const page = await context.newPage();
+      const pageErrors: Error[] = [];
+      page.on("pageerror", (error) => pageErrors.push(error));
+      if (options.initScript) await page.addInitScript(options.initScript);
+      await page.goto(app.baseUrl);
+      await page.getByRole("textbox", { name: "Message" }).waitFor();
+      return { context, page, pageErrors };
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => {});
+      await browser.close();
+      await app.close();
+      await upstream.close();
+    },
+  };
+}
