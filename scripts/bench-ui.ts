@@ -8,6 +8,7 @@
  *
  * A benchmark, not a test: it asserts nothing and prints its figures (`--json` for machine-readable output).
  */
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startFakeOpenAiUpstream } from "../tests/fixtures/fake-openai-upstream.js";
 import { launchChromium } from "../tests/helpers/launch-chromium.js";
@@ -50,6 +51,8 @@ try {
   await page.waitForTimeout(200);
   const seconds = (performance.now() - started) / 1000;
   const trace = await browser.stopTracing();
+  // BENCH_TRACE=path keeps the Chromium trace (open it in chrome://tracing or Perfetto) to see what a long task did.
+  if (process.env.BENCH_TRACE) writeFileSync(process.env.BENCH_TRACE, trace);
   const results = await page.evaluate(() => (globalThis as unknown as { __chatBench: { arrivalToPaintMs: number[]; pending: number } }).__chatBench);
   const sorted = [...results.arrivalToPaintMs].sort((a, b) => a - b);
   const longestTaskMs = longestRendererTaskMs(JSON.parse(trace.toString("utf8")));

@@ -118,8 +118,8 @@ export class ChatSession {
           if (timer.token()) this.status = "streaming";
           reply.content += event.data.content;
           this.stats = timer.stats();
-          onToken?.(reply);
           onChange("content");
+          onToken?.(reply);
         } else if (event.type === "complete") {
           reply.content = event.data.content;
           reply.state = "complete";

@@ -1,7 +1,7 @@
 import type { ChatClient, ModelInfo } from "streaming-chat/sdk";
 import type { ConversationStorage } from "../storage/create-conversation-storage.js";
 import type { StorageNotice } from "../storage/storage-notice.js";
-import type { StoredStateV1_1 } from "../storage/storage-schema.js";
+import { CURRENT_SCHEMA_VERSION } from "../storage/storage-schema.js";
 import type { ChatMessage } from "./chat-message.js";
 import { ChatSession, type ChangeKind } from "./chat-session.svelte.js";
 import { Conversation } from "./conversation.svelte.js";
@@ -49,6 +49,11 @@ export class ChatStore {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #sessions = new Map<string, ChatSession>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Each conversation's JSON as last saved, dropped whenever it changes: a save during a long reply then serialises
+   * only the conversation that is streaming, not every conversation in storage, once a second.
+   */
+  readonly #savedJson = new WeakMap<Conversation, string>();
 
   constructor(deps: ChatStoreDeps) {
     this.#deps = deps;
@@ -58,8 +63,9 @@ export class ChatStore {
     for (const conversation of this.conversations) settleInterrupted(conversation);
     if (this.conversations.length === 0) this.conversations.push(new Conversation());
     this.activeId = state?.activeConversationId && this.conversations.some((c) => c.id === state.activeConversationId) ? state.activeConversationId : this.sorted[0]!.id;
-    // A migration is only worth keeping once it is written in the new layout.
-    if (notice?.kind === "migrated") this.save();
+    // A migration is only worth keeping once it is written in the new layout; unreadable data, once copied aside,
+    // is replaced at once, so the next load does not copy it again (and again, until storage is full).
+    if (notice?.kind === "migrated" || notice?.kind === "corrupt") this.save();
   }
 
   /** Asks the server which model answers; the header shows it, and warns when it is the offline demo. */
@@ -82,7 +88,7 @@ export class ChatStore {
       session = new ChatSession({
         client: this.#deps.client,
         conversation,
-        onChange: (kind) => this.changed(kind),
+        onChange: (kind) => this.changed(kind, conversation),
         onToken: this.#deps.onToken,
         now: this.#deps.now,
       });
@@ -112,6 +118,7 @@ export class ChatStore {
     const trimmed = title.trim();
     if (!conversation || trimmed === "") return;
     conversation.title = trimmed.slice(0, 120);
+    this.#savedJson.delete(conversation);
     this.save();
   }
 
@@ -127,8 +134,12 @@ export class ChatStore {
     this.save();
   }
 
-  /** Records a change: structural ones are saved now, streaming tokens and typing after a short delay. */
-  changed(kind: ChangeKind): void {
+  /**
+   * Records a change to a conversation (the open one by default): structural changes are saved now, streaming
+   * tokens and typing after a short delay.
+   */
+  changed(kind: ChangeKind, conversation: Conversation = this.active): void {
+    this.#savedJson.delete(conversation);
     if (kind === "structure") return this.save();
     this.#saveTimer ??= setTimeout(() => this.save(), this.#deps.saveDelayMs ?? 1000);
   }
@@ -137,12 +148,17 @@ export class ChatStore {
   save(): void {
     if (this.#saveTimer) clearTimeout(this.#saveTimer);
     this.#saveTimer = null;
-    const state: StoredStateV1_1 = {
-      version: "1.1.0",
-      activeConversationId: this.activeId,
-      conversations: this.conversations.map((conversation) => conversation.toStored()),
-    };
-    const problem = this.#deps.storage.save(state);
+    const conversations = this.conversations.map((conversation) => {
+      let json = this.#savedJson.get(conversation);
+      if (json === undefined) {
+        json = JSON.stringify(conversation.toStored());
+        this.#savedJson.set(conversation, json);
+      }
+      return json;
+    });
+    // Exactly JSON.stringify(StoredStateV1_1), assembled from the per-conversation pieces.
+    const json = `{"version":${JSON.stringify(CURRENT_SCHEMA_VERSION)},"activeConversationId":${JSON.stringify(this.activeId)},"conversations":[${conversations.join(",")}]}`;
+    const problem = this.#deps.storage.saveJson(json);
     if (problem) this.notice = problem;
     else if (this.notice?.kind === "quota") this.notice = null;
   }

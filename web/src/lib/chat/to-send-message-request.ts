@@ -4,20 +4,42 @@ import type { ChatMessage } from "./chat-message.js";
 /** The contract's limits on history (`SendMessageRequest.history.maxItems`, `ChatTurn.content.maxLength`). */
 export const MAX_HISTORY_TURNS = 200;
 export const MAX_TURN_LENGTH = 32_000;
+/**
+ * How much history text (UTF-8 bytes) a request carries at most: under the server's default body limit
+ * (`MAX_BODY_BYTES`, 1 MiB) with room for the new message and the rest of the body. More than this is beyond any model's
+ * context window anyway.
+ */
+export const MAX_HISTORY_BYTES = 640 * 1024;
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    // A surrogate pair is 4 bytes in all: 2 for each half.
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdfff ? 2 : 3;
+  }
+  return bytes;
+}
 
 /**
  * The request for a reply to the conversation's last message, which must be the user's. Earlier messages become
- * history: the most recent {@link MAX_HISTORY_TURNS} turns with text, each cut to {@link MAX_TURN_LENGTH}
- * characters, because the server keeps no state and rejects anything longer. Partial replies (stopped or failed)
- * are included: the model should see what the user saw.
+ * history, newest kept first: turns with text, each cut to {@link MAX_TURN_LENGTH} characters, at most
+ * {@link MAX_HISTORY_TURNS} of them and {@link MAX_HISTORY_BYTES} in all, because the server keeps no state and
+ * rejects anything bigger. Partial replies (stopped or failed) are included: the model should see what the user saw.
  */
 export function toSendMessageRequest(messages: readonly ChatMessage[], conversationId: string): SendMessageRequest {
   const last = messages.at(-1);
   if (!last || last.role !== "user") throw new Error("The last message must be the user's.");
-  const history: ChatTurn[] = messages
-    .slice(0, -1)
-    .filter((message) => message.content !== "")
-    .slice(-MAX_HISTORY_TURNS)
-    .map((message) => ({ role: message.role, content: message.content.slice(0, MAX_TURN_LENGTH) }));
-  return { message: last.content, history, conversationId };
+  const history: ChatTurn[] = [];
+  let bytes = 0;
+  for (let index = messages.length - 2; index >= 0 && history.length < MAX_HISTORY_TURNS; index--) {
+    const message = messages[index]!;
+    if (message.content === "") continue;
+    const content = message.content.slice(0, MAX_TURN_LENGTH);
+    // Measured as it goes on the wire: escaping can double a quote- or newline-heavy text (code).
+    bytes += utf8Length(JSON.stringify(content));
+    if (bytes > MAX_HISTORY_BYTES) break;
+    history.push({ role: message.role, content });
+  }
+  return { message: last.content, history: history.reverse(), conversationId };
 }

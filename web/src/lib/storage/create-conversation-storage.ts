@@ -8,6 +8,8 @@ export interface ConversationStorage {
   load(): { state: StoredStateV1_1 | null; notice: StorageNotice | null };
   /** Writes the state; returns `null` when saved, or why it was not. Never throws. */
   save(state: StoredStateV1_1): StorageNotice | null;
+  /** The same, for a state the caller serialised itself (to reuse the JSON of conversations that did not change). */
+  saveJson(json: string): StorageNotice | null;
 }
 
 function isQuotaError(error: unknown): boolean {
@@ -61,9 +63,13 @@ export function createConversationStorage(getStorage: () => Storage, now: () => 
     },
 
     save(state) {
+      return this.saveJson(JSON.stringify(state));
+    },
+
+    saveJson(json) {
       if (blocked) return blocked;
       try {
-        open().setItem(STORAGE_KEY, JSON.stringify(state));
+        open().setItem(STORAGE_KEY, json);
         return null;
       } catch (error) {
         if (isQuotaError(error)) return { kind: "quota" };

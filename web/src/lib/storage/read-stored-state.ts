@@ -53,7 +53,8 @@ function invalidV1_0(value: Record<string, unknown>): string | null {
     if (!isRecord(message)) return `message ${index} is not an object`;
     if (message.role !== "user" && message.role !== "assistant") return `message ${index} has an unknown role`;
     if (!isString(message.content)) return `message ${index} has no text`;
-    if (typeof message.timestamp !== "number" || !Number.isFinite(message.timestamp)) return `message ${index} has no timestamp`;
+    // Beyond ±8.64e15 ms a number is not a date: toISOString() would throw during migration.
+    if (typeof message.timestamp !== "number" || Number.isNaN(new Date(message.timestamp).getTime())) return `message ${index} has no timestamp`;
   }
   return null;
 }
