@@ -13,9 +13,8 @@ import { parseArgs } from "node:util";
 import { startFakeOpenAiUpstream } from "../tests/fixtures/fake-openai-upstream.js";
 import { launchChromium } from "../tests/helpers/launch-chromium.js";
 import { startTestApp, upstreamEnv } from "../tests/helpers/start-test-app.js";
-import { WEB_ROOT } from "../tests/e2e/start-chat-in-browser.js";
 import { createMarkdownReply } from "./bench-ui-reply.js";
-import { ensureWebBuild } from "./build-web.js";
+import { ensureWebBuild, WEB_OUT_DIR } from "./build-web.js";
 import { longestRendererTaskMs } from "./longest-renderer-task.js";
 
 const { values } = parseArgs({
@@ -37,7 +36,7 @@ const round = (value: number) => Math.round(value * 10) / 10;
 await ensureWebBuild();
 const tokens = createMarkdownReply(TOKENS);
 const upstream = await startFakeOpenAiUpstream({ tokens, delayMs: 1000 / RATE });
-const app = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_IDLE_TIMEOUT_MS: "60000" }), { webRoot: WEB_ROOT });
+const app = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_IDLE_TIMEOUT_MS: "60000" }), { webRoot: WEB_OUT_DIR });
 const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });

@@ -9,8 +9,10 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const OUT_DIR = join(ROOT, "dist/web");
-const STAMP = join(OUT_DIR, ".build-inputs-hash");
+/** Where `npm start` serves the UI from. */
+export const WEB_OUT_DIR = join(ROOT, "dist/web");
+/** Holds the hash of the inputs `dist/web` was built from. */
+const STAMP_FILE = ".build-inputs-hash";
 /** Everything the bundle is made from. */
 const INPUTS = ["web", "sdk", "generated/api.ts", "package-lock.json"];
 
@@ -26,15 +28,19 @@ function hashInputs(): string {
   return hash.digest("hex");
 }
 
-/** Builds unless `dist/web` was built from exactly the current inputs. Returns whether it built. */
-export async function ensureWebBuild({ force = false }: { force?: boolean } = {}): Promise<boolean> {
+/**
+ * Builds unless `outDir` was built from exactly the current inputs. Returns whether it built.
+ * `outDir` is for tests; the app is served from {@link WEB_OUT_DIR}.
+ */
+export async function ensureWebBuild({ force = false, outDir = WEB_OUT_DIR }: { force?: boolean; outDir?: string } = {}): Promise<boolean> {
   const inputsHash = hashInputs();
-  const upToDate = existsSync(join(OUT_DIR, "index.html")) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === inputsHash;
+  const stamp = join(outDir, STAMP_FILE);
+  const upToDate = existsSync(join(outDir, "index.html")) && existsSync(stamp) && readFileSync(stamp, "utf8") === inputsHash;
   if (upToDate && !force) return false;
   // Loaded only when needed: a server whose UI is up to date starts without Vite.
   const { build } = await import("vite");
-  await build({ configFile: join(ROOT, "web/vite.config.ts"), logLevel: "warn" });
-  writeFileSync(STAMP, inputsHash);
+  await build({ configFile: join(ROOT, "web/vite.config.ts"), logLevel: "warn", build: { outDir } });
+  writeFileSync(stamp, inputsHash);
   return true;
 }
 

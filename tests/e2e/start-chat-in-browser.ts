@@ -1,10 +1,9 @@
-import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
 import { launchChromium } from "../helpers/launch-chromium.js";
 import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
 
-export const WEB_ROOT = fileURLToPath(new URL("../../dist/web", import.meta.url));
+import { WEB_OUT_DIR } from "../../scripts/build-web.js";
 
 export interface OpenChatOptions {
   viewport?: { width: number; height: number };
@@ -32,7 +31,7 @@ export interface ChatInBrowser {
 
 export async function startChatInBrowser(env: Record<string, string> = {}): Promise<ChatInBrowser> {
   const upstream = await startFakeOpenAiUpstream();
-  const app = await startTestApp(upstreamEnv(upstream.baseUrl, env), { webRoot: WEB_ROOT });
+  const app = await startTestApp(upstreamEnv(upstream.baseUrl, env), { webRoot: WEB_OUT_DIR });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
   return {
