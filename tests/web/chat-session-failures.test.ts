@@ -59,6 +59,7 @@ describe("a reply that breaks off", () => {
       code: "upstream_unavailable",
       message: "The language model could not be reached, or its answer broke off.",
       retryable: true,
+      requestId: expect.any(String),
     });
   });
 
@@ -70,7 +71,7 @@ describe("a reply that breaks off", () => {
 
     expectFailedAfter(recorded, "Greek letters", "Alpha beta gamma");
     expect(recorded.contents.at(-1)).toBe("Alpha beta gamma");
-    expect(recorded.conversation.messages[1]!.failure).toEqual({ code: "upstream_timeout", message: "The language model took too long to answer.", retryable: true });
+    expect(recorded.conversation.messages[1]!.failure).toEqual({ code: "upstream_timeout", message: "The language model took too long to answer.", retryable: true, requestId: expect.any(String) });
   });
 
   it("keeps the partial text when the connection to the chat server itself drops mid-reply", async () => {
@@ -142,6 +143,7 @@ describe("a server that cannot be reached", () => {
       code: "network_error",
       message: "The chat server could not be reached. Check your connection and try again.",
       retryable: true,
+      requestId: expect.any(String),
     });
   });
 });

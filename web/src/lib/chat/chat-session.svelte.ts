@@ -106,6 +106,8 @@ export class ChatSession {
     const reply = conversation.messages.at(-1)!;
     const abort = new AbortController();
     const timer = new ReplyTimer(this.#now);
+    // Our own correlation id (the server adopts it), so even a failure reported mid-stream can quote it.
+    const requestId = createId();
     this.#abort = abort;
     this.status = "sending";
     this.stats = timer.stats();
@@ -113,7 +115,7 @@ export class ChatSession {
     onChange("structure");
 
     try {
-      for await (const event of client.streamMessage(request, { signal: abort.signal })) {
+      for await (const event of client.streamMessage(request, { signal: abort.signal, requestId })) {
         if (event.type === "token") {
           if (timer.token()) this.status = "streaming";
           reply.content += event.data.content;
@@ -125,12 +127,15 @@ export class ChatSession {
           reply.state = "complete";
           reply.model = event.data.model.name;
           this.status = "ready";
+          // Saved now, not after the connection closes: a tab closed in between must not keep it as streaming.
+          onChange("structure");
         } else {
           // The server's partialContent is every token it sent: the authoritative text of what the model wrote.
           if (event.data.partialContent.length >= reply.content.length) reply.content = event.data.partialContent;
           reply.state = "error";
-          reply.failure = describeErrorEvent(event.data);
+          reply.failure = describeErrorEvent(event.data, requestId);
           this.status = "error";
+          onChange("structure");
         }
       }
       if (reply.state === "streaming") throw new ChatSdkError("stream_interrupted", "The stream ended without a final event.", { partialContent: reply.content });
@@ -143,7 +148,7 @@ export class ChatSession {
       } else {
         if (error instanceof ChatSdkError && error.partialContent.length > reply.content.length) reply.content = error.partialContent;
         reply.state = "error";
-        reply.failure = describeThrown(error);
+        reply.failure = { requestId, ...describeThrown(error) };
         this.status = "error";
       }
     } finally {
