@@ -18,10 +18,15 @@ export interface AppDeps {
   logger: Logger;
   /** Admits and tracks replies; `main.ts` keeps it to end them on shutdown. */
   replies: ReplyRegistry;
+  /**
+   * Given the app's own metrics, returns what `/metrics` serves; by default that registry. Cluster workers pass the
+   * aggregate of every worker.
+   */
+  metricsSource?: (metrics: Metrics) => () => Promise<string>;
 }
 
 /** Builds the Express app from its dependencies. It reads no environment and opens no port: see `main.ts`. */
-export function createApp({ config, chat, logger, replies }: AppDeps): Express & { metrics: Metrics } {
+export function createApp({ config, chat, logger, replies, metricsSource }: AppDeps): Express & { metrics: Metrics } {
   const metrics = createMetrics({ activeReplies: () => replies.active });
   const app = express();
   app.disable("x-powered-by");
@@ -29,7 +34,7 @@ export function createApp({ config, chat, logger, replies }: AppDeps): Express &
   app.set("etag", false);
   app.use(assignRequestContext(logger));
   app.use(allowCors(config.corsOrigins));
-  app.use(createMetricsRouter(metrics));
+  app.use(createMetricsRouter(metrics, metricsSource?.(metrics)));
   app.use("/api/v1", createHealthRouter(chat.info), createMessagesRouter({ config, chat, validator: createSchemaValidator(), replies, metrics }));
   app.use(respondNotFound);
   app.use(handleErrors);

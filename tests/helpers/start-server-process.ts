@@ -3,7 +3,11 @@ import { fileURLToPath } from "node:url";
 import { findFreePort } from "./find-free-port.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const STARTUP_TIMEOUT_MS = 25_000;
+/**
+ * In cluster mode (the default on a multi-core machine) a server is a primary and a worker per core, each loading
+ * the TypeScript sources through tsx: with the whole suite running on two cores that can take well over 25 s.
+ */
+const STARTUP_TIMEOUT_MS = 50_000;
 
 export interface ServerProcess {
   child: ChildProcess;
