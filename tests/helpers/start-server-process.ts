@@ -69,11 +69,17 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
   });
   let exitedEarly = false;
   void exited.then(() => (exitedEarly = true));
-  await until(
-    () => exitedEarly || logs.some((line) => typeof line.msg === "string" && line.msg.startsWith("Listening")),
-    STARTUP_TIMEOUT_MS,
-    () => `the server to listen:\n${output.slice(-2_000)}`,
-  );
+  try {
+    await until(
+      () => exitedEarly || logs.some((line) => typeof line.msg === "string" && line.msg.startsWith("Listening")),
+      STARTUP_TIMEOUT_MS,
+      () => `the server to listen:\n${output.slice(-2_000)}`,
+    );
+  } catch (error) {
+    // The caller never gets a handle to stop it, so an orphan would keep its port (and its workers) after the run.
+    child.kill("SIGKILL");
+    throw error;
+  }
   if (exitedEarly) throw new Error(`The server exited before listening:\n${output}`);
   return { child, baseUrl: `http://127.0.0.1:${port}`, logs, output: () => output, exited };
 }
