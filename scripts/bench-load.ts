@@ -28,6 +28,8 @@ const { values } = parseArgs({
     "delay-ms": { type: "string", default: "50" },
     "ramp-ms": { type: "string", default: "2000" },
     json: { type: "boolean", default: false },
+    // The server's SERVER_WORKERS; unset, the server's own default (one per core).
+    workers: { type: "string" },
   },
 });
 const STREAMS = Number(values.streams);
@@ -117,11 +119,24 @@ function deliveryDelays(results: StreamResult[], upstreamRequests: UpstreamReque
   return delays;
 }
 
-function readProcessUsage(pid: number): { cpuSeconds: number; rssMiB: number } {
+function readOneProcessUsage(pid: number): { cpuSeconds: number; rssMiB: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / CLOCK_TICKS; // utime, stime
   const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
   return { cpuSeconds, rssMiB: rssKiB / 1024 };
+}
+
+/** CPU seconds every process on the machine has used (all cores): to see what else ran during a measurement. */
+function readMachineBusySeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS;
+}
+
+/** CPU and memory of a process and its live descendants: in cluster mode the server is a primary and its workers. */
+function readProcessUsage(pid: number): { cpuSeconds: number; rssMiB: number } {
+  const own = readOneProcessUsage(pid);
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  return children.map(readProcessUsage).reduce((sum, child) => ({ cpuSeconds: sum.cpuSeconds + child.cpuSeconds, rssMiB: sum.rssMiB + child.rssMiB }), own);
 }
 
 /** An upstream `chat.completion.chunk` that carries text (not the role, finish or usage chunk). */
@@ -169,6 +184,7 @@ const server = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu
     OPENAI_API_KEY: "bench",
     OPENAI_MODEL: "fake-model",
     MAX_CONCURRENT_STREAMS: String(STREAMS),
+    ...(values.workers ? { SERVER_WORKERS: values.workers } : {}),
     LOG_LEVEL: "info",
   },
   stdio: ["ignore", process.env.BENCH_SERVER_LOG ? "inherit" : "ignore", "inherit"],
@@ -185,6 +201,7 @@ const pid = server.pid!;
 const idle = readProcessUsage(pid);
 const upstreamIdle = readProcessUsage(upstreamProcess.pid!);
 const clientCpuBefore = process.cpuUsage();
+const machineBusyBefore = readMachineBusySeconds();
 let peakRss = idle.rssMiB;
 const cpuTimeline: number[] = [];
 let lastCpu = idle.cpuSeconds;
@@ -205,6 +222,7 @@ clearInterval(sampler);
 const busy = readProcessUsage(pid);
 const upstreamBusy = readProcessUsage(upstreamProcess.pid!);
 const clientCpu = process.cpuUsage(clientCpuBefore);
+const machineBusy = readMachineBusySeconds() - machineBusyBefore;
 const viaRequests = await upstreamRequestsByMessage();
 const viaByIndex = via.map((_, index) => viaRequests.get(`via ${index}`)!);
 
@@ -230,7 +248,7 @@ if (process.env.BENCH_DEBUG) {
   console.error("first token reaches client after", summarise(via.map((r, i) => r.arrivals[0]! - viaByIndex[i]!.tokenSentAt[0]!)));
 }
 const report = {
-  config: { streams: STREAMS, tokensPerStream: TOKENS, tokenDelayMs: DELAY_MS, rampMs: RAMP_MS, cores: (await import("node:os")).availableParallelism() },
+  config: { streams: STREAMS, tokensPerStream: TOKENS, tokenDelayMs: DELAY_MS, rampMs: RAMP_MS, serverWorkers: values.workers ?? "default", cores: (await import("node:os")).availableParallelism() },
   throughServer: { completed: via.length - failures.length, failed: failures.length, firstErrors: [...new Set(failures.map((f) => f.error))].slice(0, 3) },
   direct: { completed: direct.filter((result) => result.ok).length, failed: direct.filter((result) => !result.ok).length },
   timeToFirstTokenMs: { direct: directTtft, throughServer: viaTtft, added: added(directTtft, viaTtft) },
@@ -238,6 +256,11 @@ const report = {
   // The load generator and the fake upstream share the machine's cores with the server: their share bounds the server's.
   loadGeneratorCpuPercentOfOneCore: Math.round(((clientCpu.user + clientCpu.system) / 1e6 / loadSeconds) * 100),
   fakeUpstreamCpuPercentOfOneCore: Math.round(((upstreamBusy.cpuSeconds - upstreamIdle.cpuSeconds) / loadSeconds) * 100),
+  // Anything else running on this machine (another test run, a build) takes cores the server would use: a run with
+  // more than a few percent here measured the machine's other load, not the server.
+  otherProcessesCpuPercentOfOneCore: Math.round(
+    ((machineBusy - (busy.cpuSeconds - idle.cpuSeconds) - (upstreamBusy.cpuSeconds - upstreamIdle.cpuSeconds) - (clientCpu.user + clientCpu.system) / 1e6) / loadSeconds) * 100,
+  ),
   serverProcess: {
     cpuPercentOfOneCore: Math.round(((busy.cpuSeconds - idle.cpuSeconds) / loadSeconds) * 100),
     cpuMicrosecondsPerToken: Math.round(((busy.cpuSeconds - idle.cpuSeconds) * 1e6) / (STREAMS * TOKENS)),
@@ -246,5 +269,8 @@ const report = {
     memoryPerStreamKiB: Math.round(((peakRss - idle.rssMiB) * 1024) / STREAMS),
   },
 };
+if (report.otherProcessesCpuPercentOfOneCore > 10) {
+  console.error(`warning: other processes used ${report.otherProcessesCpuPercentOfOneCore}% of a core during the run; the figures are not the server's alone`);
+}
 console.log(values.json ? JSON.stringify(report) : JSON.stringify(report, null, 2));
 process.exit(0);

@@ -19,12 +19,17 @@ export interface AppDeps {
   logger: Logger;
   /** Admits and tracks replies; `main.ts` keeps it to end them on shutdown. */
   replies: ReplyRegistry;
+  /**
+   * Given the app's own metrics, returns what `/metrics` serves; by default that registry. Cluster workers pass the
+   * aggregate of every worker.
+   */
+  metricsSource?: (metrics: Metrics) => () => Promise<string>;
   /** The built UI (`dist/web`) to serve at `/`; without it the app is the API alone. */
   webRoot?: string;
 }
 
 /** Builds the Express app from its dependencies. It reads no environment and opens no port: see `main.ts`. */
-export function createApp({ config, chat, logger, replies, webRoot }: AppDeps): Express & { metrics: Metrics } {
+export function createApp({ config, chat, logger, replies, metricsSource, webRoot }: AppDeps): Express & { metrics: Metrics } {
   const metrics = createMetrics({ activeReplies: () => replies.active });
   const app = express();
   app.disable("x-powered-by");
@@ -32,7 +37,7 @@ export function createApp({ config, chat, logger, replies, webRoot }: AppDeps): 
   app.set("etag", false);
   app.use(assignRequestContext(logger));
   app.use(allowCors(config.corsOrigins));
-  app.use(createMetricsRouter(metrics));
+  app.use(createMetricsRouter(metrics, metricsSource?.(metrics)));
   app.use("/api/v1", createHealthRouter(chat.info), createMessagesRouter({ config, chat, validator: createSchemaValidator(), replies, metrics }));
   if (webRoot) app.use(serveWebApp(webRoot));
   app.use(respondNotFound);

@@ -1,3 +1,5 @@
+import { availableParallelism } from "node:os";
+
 /** The server's settings, read once from the environment by `main.ts` and passed down; nothing else reads `process.env`. */
 export interface Config {
   port: number;
@@ -11,8 +13,13 @@ export interface Config {
   clientStallTimeoutMs: number;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
-  /** Replies (streams and JSON) running at once; beyond it requests get 503 `overloaded`. */
+  /**
+   * Replies (streams and JSON) running at once in each worker process; beyond it that worker answers 503 `overloaded`.
+   * Per worker, not global: each process enforces it exactly without asking the others (see ADR-7).
+   */
   maxConcurrentStreams: number;
+  /** Worker processes sharing the port (`node:cluster`); 1 runs the server in this process, without a cluster. */
+  workers: number;
   /** On SIGTERM/SIGINT, how long running replies may go on before they are ended with `server_shutdown`. */
   shutdownGraceMs: number;
   logLevel: string;
@@ -51,6 +58,9 @@ export const DEMO_MODEL_NAME = "demo-echo";
 export const DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
 /** OpenAI's SDK refuses an empty key; local servers (Ollama, vLLM, llama.cpp) ignore it. */
 const PLACEHOLDER_API_KEY = "not-needed";
+
+/** More workers than this only adds memory and contention on any machine we run on. */
+const MAX_WORKERS = 64;
 
 type Env = Record<string, string | undefined>;
 
@@ -91,7 +101,12 @@ function readBaseUrl(env: Env, problems: string[]): string | undefined {
  * Reads and validates the configuration. With neither `OPENAI_API_KEY` nor `OPENAI_BASE_URL` set, the
  * built-in demo model answers, so the server runs offline out of the box.
  */
-export function loadConfig(env: Env): Config {
+export interface ConfigDefaults {
+  /** Default worker count: the CPU cores this process may use (`os.availableParallelism()`). */
+  availableCores: number;
+}
+
+export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores: availableParallelism() }): Config {
   const problems: string[] = [];
   const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
   const baseUrl = readBaseUrl(env, problems);
@@ -118,6 +133,7 @@ export function loadConfig(env: Env): Config {
     clientStallTimeoutMs: readInteger(env, "CLIENT_STALL_TIMEOUT_MS", 30_000, 100, 600_000, problems),
     maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 1_048_576, 1024, 64 * 1_048_576, problems),
     maxConcurrentStreams: readInteger(env, "MAX_CONCURRENT_STREAMS", 1000, 1, 1_000_000, problems),
+    workers: readInteger(env, "SERVER_WORKERS", Math.min(MAX_WORKERS, Math.max(1, defaults.availableCores)), 1, MAX_WORKERS, problems),
     shutdownGraceMs: readInteger(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000, problems),
     logLevel: env.LOG_LEVEL?.trim() || "info",
     logContent: readBoolean(env, "LOG_CONTENT", false, problems),

@@ -3,7 +3,11 @@ import { fileURLToPath } from "node:url";
 import { findFreePort } from "./find-free-port.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const STARTUP_TIMEOUT_MS = 25_000;
+/**
+ * In cluster mode (the default on a multi-core machine) a server is a primary and a worker per core, each loading
+ * the TypeScript sources through tsx: with the whole suite running on two cores that can take well over 25 s.
+ */
+const STARTUP_TIMEOUT_MS = 50_000;
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -65,11 +69,17 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
   });
   let exitedEarly = false;
   void exited.then(() => (exitedEarly = true));
-  await until(
-    () => exitedEarly || logs.some((line) => typeof line.msg === "string" && line.msg.startsWith("Listening")),
-    STARTUP_TIMEOUT_MS,
-    () => `the server to listen:\n${output.slice(-2_000)}`,
-  );
+  try {
+    await until(
+      () => exitedEarly || logs.some((line) => typeof line.msg === "string" && line.msg.startsWith("Listening")),
+      STARTUP_TIMEOUT_MS,
+      () => `the server to listen:\n${output.slice(-2_000)}`,
+    );
+  } catch (error) {
+    // The caller never gets a handle to stop it, so an orphan would keep its port (and its workers) after the run.
+    child.kill("SIGKILL");
+    throw error;
+  }
   if (exitedEarly) throw new Error(`The server exited before listening:\n${output}`);
   return { child, baseUrl: `http://127.0.0.1:${port}`, logs, output: () => output, exited };
 }

@@ -46,4 +46,17 @@ describe("loadConfig", () => {
     expect(load).toThrow(/UPSTREAM_MAX_RETRIES must be a whole number from 0 to 10, got "-1"/);
     expect(load).toThrow(/LOG_LEVEL must be one of/);
   });
+
+  it("runs one worker per available core by default, and SERVER_WORKERS=1 runs without a cluster", () => {
+    expect(loadConfig({}, { availableCores: 4 }).workers).toBe(4);
+    expect(loadConfig({}, { availableCores: 1 }).workers).toBe(1);
+    expect(loadConfig({ SERVER_WORKERS: "1" }, { availableCores: 8 }).workers).toBe(1);
+    expect(loadConfig({ SERVER_WORKERS: "3" }, { availableCores: 2 }).workers).toBe(3);
+  });
+
+  it("refuses a worker count that is not a whole number from 1 to 64", () => {
+    for (const bad of ["0", "-2", "1.5", "two", "65"]) {
+      expect(() => loadConfig({ SERVER_WORKERS: bad })).toThrow(`SERVER_WORKERS must be a whole number from 1 to 64, got "${bad}"`);
+    }
+  });
 });

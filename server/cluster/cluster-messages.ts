@@ -1,0 +1,36 @@
+/**
+ * The messages the cluster primary and its workers exchange over the IPC channel `node:cluster` opens. Each carries
+ * a `chat:` type so they never collide with Node's own cluster messages or prom-client's metric requests.
+ */
+
+/** Primary → worker: drain and exit, as on a signal (the primary received one). */
+export interface ShutdownMessage {
+  type: "chat:shutdown";
+  signal: string;
+}
+
+/** Worker → primary: the worker stopped accepting connections and is draining this many replies. */
+export interface DrainingMessage {
+  type: "chat:draining";
+  activeReplies: number;
+}
+
+/** Worker → primary: a `/metrics` scrape arrived; answer with every worker's metrics summed. */
+export interface MetricsRequestMessage {
+  type: "chat:metrics-request";
+  id: number;
+}
+
+/** Primary → worker: the summed metrics (Prometheus text), or why they could not be collected. */
+export interface MetricsResponseMessage {
+  type: "chat:metrics-response";
+  id: number;
+  text?: string;
+  error?: string;
+}
+
+export type ClusterMessage = ShutdownMessage | DrainingMessage | MetricsRequestMessage | MetricsResponseMessage;
+
+export function isClusterMessage<Type extends ClusterMessage["type"]>(message: unknown, type: Type): message is Extract<ClusterMessage, { type: Type }> {
+  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === type;
+}

@@ -1,0 +1,84 @@
+import cluster from "node:cluster";
+import { createApp } from "./app.js";
+import { createChatModel } from "./chat/create-chat-model.js";
+import { isClusterMessage, type DrainingMessage } from "./cluster/cluster-messages.js";
+import { createWorkerMetricsSource } from "./cluster/cluster-metrics.js";
+import type { Config } from "./config.js";
+import type { Logger } from "./logger.js";
+import { createReplyRegistry } from "./replies/reply-registry.js";
+
+/** After the grace period, how long ending replies (writing their error event) may take before we stop waiting. */
+export const SHUTDOWN_HARD_STOP_MS = 5_000;
+
+/**
+ * Runs the HTTP server in this process: alone (`SERVER_WORKERS=1`), or as one cluster worker sharing the port. A
+ * worker differs in three ways only: the primary logs "Listening" and "shutting down" for the whole server (so the
+ * workers log "worker listening" and "worker draining"), `/metrics` answers for every worker, and the primary's
+ * shutdown message or the primary's death drains it as a signal would. With `webRoot`, it also serves the built UI.
+ */
+export function startServer(config: Config, baseLogger: Logger, { webRoot }: { webRoot?: string } = {}): void {
+  const worker = cluster.isWorker ? cluster.worker : undefined;
+  const logger = worker ? baseLogger.child({ worker: worker.id }) : baseLogger;
+  const chat = createChatModel(config);
+  const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams });
+  const app = createApp({ config, chat, logger, replies, webRoot, ...(worker ? { metricsSource: (metrics) => createWorkerMetricsSource(metrics.registry) } : {}) });
+
+  const server = app.listen(config.port, config.host ?? "", (error?: Error) => {
+    // Express 5 hands listen errors (EADDRINUSE) to this callback; the "error" handler below reports them.
+    if (error) return;
+    if (worker) return void logger.info({ pid: process.pid }, "worker listening");
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    logger.info({ port, model: chat.info }, `Listening on http://localhost:${port}`);
+    if (chat.info.demo) logger.warn(DEMO_WARNING);
+  });
+  server.on("error", (error) => {
+    logger.fatal({ err: error }, `Cannot listen on port ${config.port}`);
+    process.exit(1);
+  });
+
+  /**
+   * Graceful shutdown: stop accepting connections, let running replies finish for SHUTDOWN_GRACE_MS, then end each
+   * with a retryable `server_shutdown` error carrying its partial text, and exit 0 once every response has closed.
+   */
+  let shuttingDown = false;
+  async function shutDown(reason: string): Promise<void> {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    setTimeout(() => {
+      logger.warn({ activeReplies: replies.active }, "replies still open after the grace period and hard stop; closing them");
+      server.closeAllConnections();
+      process.exit(0);
+    }, config.shutdownGraceMs + SHUTDOWN_HARD_STOP_MS).unref();
+    server.close();
+    server.closeIdleConnections();
+    const details = { signal: reason, activeReplies: replies.active, graceMs: config.shutdownGraceMs };
+    if (worker) {
+      // Sent after close(): the primary handles our listener's removal first (same channel, in order), so when it
+      // logs "shutting down" no new connection can reach this worker.
+      if (process.connected) process.send!({ type: "chat:draining", activeReplies: replies.active } satisfies DrainingMessage);
+      logger.info(details, "worker draining");
+    } else logger.info(details, "shutting down: no new requests; letting running replies finish");
+    await replies.shutDown(config.shutdownGraceMs);
+    server.closeAllConnections();
+    logger.info("all replies ended; exiting");
+    process.exit(0);
+  }
+  // A second signal means "now": no more waiting. Only signals count: in a terminal, Ctrl-C reaches a worker both
+  // directly (same process group) and as the primary's shutdown message, and that is still one request to stop.
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => (++signals > 1 ? process.exit(1) : void shutDown(signal));
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  if (worker) {
+    process.on("message", (message) => {
+      if (isClusterMessage(message, "chat:shutdown")) void shutDown(message.signal);
+    });
+    // The primary is gone (killed): nobody would ever tell this worker to stop, and it would hold the port.
+    process.once("disconnect", () => void shutDown("primary-exited"));
+  }
+}
+
+export const DEMO_WARNING =
+  "Using the built-in DEMO model: replies are canned, not from an LLM. To use a real model, set OPENAI_API_KEY " +
+  "(OpenAI) or OPENAI_BASE_URL and OPENAI_MODEL (any OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama) and restart.";
