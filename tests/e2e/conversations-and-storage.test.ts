@@ -1,0 +1,408 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { DEFAULT_TOKENS } from "../fixtures/fake-openai-upstream.js";
+import { startChatInBrowser, type ChatInBrowser, type OpenChat } from "./start-chat-in-browser.js";
+
+let chat: ChatInBrowser;
+let open: OpenChat | undefined;
+
+beforeAll(async () => {
+  chat = await startChatInBrowser();
+});
+afterAll(async () => {
+  await chat?.close();
+});
+afterEach(async () => {
+  expect(open?.pageErrors ?? []).toEqual([]);
+  await open?.context.close();
+  open = undefined;
+  chat.upstream.reset();
+});
+
+/** Generous: polls end as soon as they pass, and other test files load this machine's two cores. */
+const WAIT = { timeout: 10_000 };
+const STORAGE_KEY = "streaming-chat";
+const DEFAULT_REPLY = DEFAULT_TOKENS.join("");
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+interface StoredMessage {
+  id: string;
+  role: string;
+  content: string;
+  state: string;
+  createdAt: string;
+}
+interface StoredConversation {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  draft: string;
+  messages: StoredMessage[];
+}
+interface StoredState {
+  version: string;
+  activeConversationId: string | null;
+  conversations: StoredConversation[];
+}
+
+const words = (count: number) => Array.from({ length: count }, (_, index) => `word${index} `);
+const messageBox = (page: Page) => page.getByRole("textbox", { name: "Message" });
+const lastReply = (page: Page) => page.locator('[data-role="assistant"]').last();
+const conversationItems = (page: Page) => page.getByTestId("conversation-item");
+const activeItem = (page: Page) => page.locator('[data-testid="conversation-item"]:has([aria-current="page"])');
+const itemById = (page: Page, id: string) => page.locator(`[data-testid="conversation-item"][data-conversation-id="${id}"]`);
+
+async function send(page: Page, text: string): Promise<void> {
+  await messageBox(page).fill(text);
+  await page.keyboard.press("Enter");
+}
+
+/** Sends a message and waits until its reply is complete. */
+async function exchange(page: Page, text: string): Promise<void> {
+  const before = await page.locator('[data-role="assistant"][data-state="complete"]').count();
+  await send(page, text);
+  await expect.poll(() => page.locator('[data-role="assistant"][data-state="complete"]').count(), WAIT).toBe(before + 1);
+}
+
+async function activeConversationId(page: Page): Promise<string> {
+  const id = await activeItem(page).getAttribute("data-conversation-id");
+  expect(id).toBeTruthy();
+  return id!;
+}
+
+async function readStorage(page: Page, key = STORAGE_KEY): Promise<string | null> {
+  return page.evaluate((name) => localStorage.getItem(name), key);
+}
+
+async function readState(page: Page): Promise<StoredState | null> {
+  const raw = await readStorage(page);
+  return raw === null ? null : (JSON.parse(raw) as StoredState);
+}
+
+/** What the open conversation shows, in order: each message's role and text. */
+async function shownMessages(page: Page): Promise<{ role: string | null; text: string }[]> {
+  return page.locator("article[data-role]").evaluateAll((articles) =>
+    articles.map((article) => {
+      const role = article.getAttribute("data-role");
+      const body = role === "user" ? article.querySelector(".user-text") : article.querySelector(".markdown");
+      return { role, text: role === "user" ? (body?.textContent ?? "") : (body?.textContent ?? "").trim() };
+    }),
+  );
+}
+
+/** An init script that puts `raw` under the storage key before the app's first load in this tab (not on reloads). */
+function seedStorageOnce(raw: string): string {
+  return `(() => {
+    if (location.origin === "null" || sessionStorage.getItem("seeded")) return;
+    sessionStorage.setItem("seeded", "1");
+    localStorage.setItem(${JSON.stringify(STORAGE_KEY)}, ${JSON.stringify(raw)});
+  })();`;
+}
+
+describe("conversations survive a reload", () => {
+  it("a reload brings back every conversation, its messages, the open one and the unsent draft", async () => {
+    open = await chat.openChat();
+    const { page } = open;
+    await exchange(page, "First topic");
+    const firstId = await activeConversationId(page);
+    await page.getByTestId("new-chat").click();
+    await exchange(page, "Second topic");
+    const secondId = await activeConversationId(page);
+    expect(secondId).not.toBe(firstId);
+    await itemById(page, firstId).getByRole("button", { name: "First topic", exact: true }).click();
+    await messageBox(page).fill("an unsent thought\nwith two lines");
+
+    await page.reload();
+    await messageBox(page).waitFor();
+
+    expect(await conversationItems(page).count()).toBe(2);
+    expect(await activeConversationId(page)).toBe(firstId);
+    expect(await page.locator("h1").textContent()).toBe("First topic");
+    expect(await shownMessages(page)).toEqual([
+      { role: "user", text: "First topic" },
+      { role: "assistant", text: DEFAULT_REPLY },
+    ]);
+    expect(await messageBox(page).inputValue()).toBe("an unsent thought\nwith two lines");
+
+    await itemById(page, secondId).getByRole("button", { name: "Second topic", exact: true }).click();
+    await expect.poll(() => shownMessages(page), WAIT).toEqual([
+      { role: "user", text: "Second topic" },
+      { role: "assistant", text: DEFAULT_REPLY },
+    ]);
+    expect(await messageBox(page).inputValue()).toBe("");
+  });
+
+  it("LocalStorage holds schema 1.1.0: every conversation with its title, dates, draft and messages, and the open one", async () => {
+    open = await chat.openChat();
+    const { page } = open;
+    await exchange(page, "Hello storage");
+    const id = await activeConversationId(page);
+    await messageBox(page).fill("draft text");
+
+    await expect.poll(async () => (await readState(page))?.conversations[0]?.draft, WAIT).toBe("draft text");
+    const state = (await readState(page))!;
+    expect(Object.keys(state).sort()).toEqual(["activeConversationId", "conversations", "version"]);
+    expect(state.version).toBe("1.1.0");
+    expect(state.activeConversationId).toBe(id);
+    expect(state.conversations).toHaveLength(1);
+    const [conversation] = state.conversations;
+    expect(conversation).toMatchObject({ id, title: "Hello storage", draft: "draft text" });
+    expect(conversation!.createdAt).toMatch(ISO_DATE);
+    expect(conversation!.updatedAt).toMatch(ISO_DATE);
+    expect(conversation!.updatedAt >= conversation!.createdAt).toBe(true);
+    expect(conversation!.messages.map(({ role, content, state: messageState }) => ({ role, content, state: messageState }))).toEqual([
+      { role: "user", content: "Hello storage", state: "complete" },
+      { role: "assistant", content: DEFAULT_REPLY, state: "complete" },
+    ]);
+    const shownIds = await page.locator("article[data-role]").evaluateAll((articles) => articles.map((article) => article.getAttribute("data-message-id")));
+    expect(conversation!.messages.map((message) => message.id)).toEqual(shownIds);
+    for (const message of conversation!.messages) expect(message.createdAt).toMatch(ISO_DATE);
+  });
+
+  it("a reload in the middle of a reply brings back the text that had arrived, marked as failed, and Retry replaces it", async () => {
+    chat.upstream.enqueue({ tokens: words(150), delayMs: 40 }, { tokens: ["A", " fresh", " reply."] });
+    open = await chat.openChat();
+    const { page } = open;
+    await send(page, "Write a long answer");
+    await expect.poll(() => lastReply(page).textContent(), WAIT).toContain("word5");
+    const request = chat.upstream.requests.at(-1)!;
+    const replyId = await lastReply(page).getAttribute("data-message-id");
+
+    await page.reload();
+    await messageBox(page).waitFor();
+
+    await expect.poll(() => lastReply(page).getAttribute("data-state"), WAIT).toBe("error");
+    expect(await lastReply(page).getAttribute("data-message-id")).toBe(replyId);
+    expect(await page.getByTestId("reply-error").isVisible()).toBe(true);
+    const shown = (await lastReply(page).locator(".markdown").textContent())!.trim();
+    expect(shown).toContain("word5");
+    expect(words(150).join("").startsWith(shown)).toBe(true);
+    const saved = (await readState(page))!.conversations[0]!.messages.find((message) => message.id === replyId)!;
+    expect(saved.content.trim()).toBe(shown);
+    // The page going away aborted the reply all the way to the model.
+    await chat.upstream.waitForClose(request, 5_000);
+    expect(request.finished).toBe(false);
+    expect(await page.locator('[data-role="user"]').textContent()).toContain("Write a long answer");
+
+    await page.getByTestId("retry-button").click();
+    await expect.poll(() => lastReply(page).getAttribute("data-state"), WAIT).toBe("complete");
+    expect((await lastReply(page).locator(".markdown").textContent())!.trim()).toBe("A fresh reply.");
+    expect(await page.locator('[data-role="assistant"]').count()).toBe(1);
+  });
+});
+
+describe("several conversations", () => {
+  it("switching conversation shows its messages, and a reply keeps streaming into its own conversation meanwhile", async () => {
+    const longReply = words(40);
+    chat.upstream.enqueue({ tokens: longReply, delayMs: 40 }, { tokens: ["Meanwhile", " here."] });
+    open = await chat.openChat();
+    const { page } = open;
+    await send(page, "Slow question");
+    await expect.poll(() => lastReply(page).textContent(), WAIT).toContain("word2");
+    const slowId = await activeConversationId(page);
+
+    await page.getByTestId("new-chat").click();
+    const otherId = await activeConversationId(page);
+    expect(otherId).not.toBe(slowId);
+    expect(await page.locator("article[data-role]").count()).toBe(0);
+    expect(await messageBox(page).isEnabled()).toBe(true);
+    const slowRequest = chat.upstream.requests.at(-1)!;
+
+    await exchange(page, "Quick question");
+    expect(await shownMessages(page)).toEqual([
+      { role: "user", text: "Quick question" },
+      { role: "assistant", text: "Meanwhile here." },
+    ]);
+
+    // The slow reply is read to its end while its conversation is not on screen (nothing aborted it).
+    await expect.poll(() => slowRequest.finished, WAIT).toBe(true);
+    expect(await activeConversationId(page)).toBe(otherId);
+    await expect
+      .poll(async () => (await readState(page))!.conversations.find((conversation) => conversation.id === slowId)!.messages.at(-1)!.state, WAIT)
+      .toBe("complete");
+    await itemById(page, slowId).getByRole("button", { name: "Slow question", exact: true }).click();
+    await expect.poll(() => shownMessages(page), WAIT).toEqual([
+      { role: "user", text: "Slow question" },
+      { role: "assistant", text: longReply.join("").trim() },
+    ]);
+    expect(await lastReply(page).getAttribute("data-state")).toBe("complete");
+
+    const quickRequest = chat.upstream.requests.at(-1);
+    expect(slowRequest.body.messages).toEqual([{ role: "user", content: "Slow question" }]);
+    expect(quickRequest!.body.messages).toEqual([{ role: "user", content: "Quick question" }]);
+    const saved = (await readState(page))!.conversations.find((conversation) => conversation.id === slowId)!;
+    expect(saved.messages.at(-1)).toMatchObject({ role: "assistant", state: "complete", content: longReply.join("") });
+  });
+
+  it("New chat on an empty conversation reuses it instead of piling up empty ones", async () => {
+    open = await chat.openChat();
+    const { page } = open;
+    const emptyId = await activeConversationId(page);
+    await page.getByTestId("new-chat").click();
+    expect(await conversationItems(page).count()).toBe(1);
+    expect(await activeConversationId(page)).toBe(emptyId);
+  });
+
+  it("rename changes the title everywhere and is saved; delete asks first, removes it, and never leaves the list empty", async () => {
+    open = await chat.openChat();
+    const { page } = open;
+    await exchange(page, "Keep me");
+    const keptId = await activeConversationId(page);
+    await page.getByTestId("new-chat").click();
+    await exchange(page, "Remove me");
+    const removedId = await activeConversationId(page);
+
+    await page.getByRole("button", { name: "Rename Remove me" }).click();
+    const nameBox = page.getByRole("textbox", { name: "Conversation name" });
+    await nameBox.fill("  Renamed topic  ");
+    await nameBox.press("Enter");
+    expect(await page.locator("h1").textContent()).toBe("Renamed topic");
+    expect(await itemById(page, removedId).getByRole("button", { name: "Renamed topic", exact: true }).isVisible()).toBe(true);
+    await expect.poll(async () => (await readState(page))!.conversations.find((conversation) => conversation.id === removedId)?.title, WAIT).toBe("Renamed topic");
+
+    // Escape abandons a rename.
+    await page.getByRole("button", { name: "Rename Renamed topic" }).click();
+    await nameBox.fill("Not this");
+    await nameBox.press("Escape");
+    expect(await page.locator("h1").textContent()).toBe("Renamed topic");
+
+    // Delete asks for confirmation; Keep backs out.
+    await page.getByRole("button", { name: "Delete Renamed topic" }).click();
+    await page.getByRole("button", { name: "Keep", exact: true }).click();
+    expect(await conversationItems(page).count()).toBe(2);
+
+    await page.getByRole("button", { name: "Delete Renamed topic" }).click();
+    await page.getByRole("button", { name: "Confirm delete Renamed topic" }).click();
+    expect(await conversationItems(page).count()).toBe(1);
+    expect(await activeConversationId(page)).toBe(keptId);
+    expect(await shownMessages(page)).toEqual([
+      { role: "user", text: "Keep me" },
+      { role: "assistant", text: DEFAULT_REPLY },
+    ]);
+    const afterDelete = (await readState(page))!;
+    expect(afterDelete.conversations.map((conversation) => conversation.id)).toEqual([keptId]);
+    expect(afterDelete.activeConversationId).toBe(keptId);
+
+    await page.getByRole("button", { name: "Delete Keep me" }).click();
+    await page.getByRole("button", { name: "Confirm delete Keep me" }).click();
+    expect(await conversationItems(page).count()).toBe(1);
+    expect(await activeConversationId(page)).not.toBe(keptId);
+    expect(await page.locator("h1").textContent()).toBe("New chat");
+    expect(await page.locator("article[data-role]").count()).toBe(0);
+    expect((await readState(page))!.conversations.some((conversation) => conversation.id === keptId)).toBe(false);
+  });
+});
+
+describe("stored data from elsewhere", () => {
+  it("migrates a 1.0.0 layout without losing any message and saves it as 1.1.0", async () => {
+    const old = {
+      version: "1.0.0",
+      messages: [
+        { role: "user", content: "Hi there", timestamp: 1_700_000_000_000 },
+        { role: "assistant", content: "Hello! How can I help?", timestamp: 1_700_000_001_000 },
+        { role: "user", content: "Two lines:\nsecond line", timestamp: 1_700_000_060_000 },
+        { role: "assistant", content: "Café ☕ — naïve 日本語", timestamp: 1_700_000_061_500 },
+        { role: "user", content: "<b>not bold</b>", timestamp: 1_700_000_120_000 },
+        { role: "assistant", content: "Last one.", timestamp: 1_700_000_121_000 },
+      ],
+    };
+    open = await chat.openChat({ initScript: seedStorageOnce(JSON.stringify(old)) });
+    const { page } = open;
+
+    expect(await page.getByTestId("storage-notice").getAttribute("data-kind")).toBe("migrated");
+    expect(await page.getByTestId("storage-notice").textContent()).toContain("1.0.0");
+    expect(await shownMessages(page)).toEqual(old.messages.map(({ role, content }) => ({ role, text: content })));
+    expect(await page.locator("h1").textContent()).toBe("Hi there");
+
+    const state = (await readState(page))!;
+    expect(state.version).toBe("1.1.0");
+    expect(state.conversations).toHaveLength(1);
+    expect(state.activeConversationId).toBe(state.conversations[0]!.id);
+    expect(state.conversations[0]!.messages.map(({ role, content, state: messageState, createdAt }) => ({ role, content, state: messageState, createdAt }))).toEqual(
+      old.messages.map(({ role, content, timestamp }) => ({ role, content, state: "complete", createdAt: new Date(timestamp).toISOString() })),
+    );
+
+    // Once saved in the new layout, the next load reads it as is.
+    await page.reload();
+    await messageBox(page).waitFor();
+    expect(await page.getByTestId("storage-notice").count()).toBe(0);
+    expect(await shownMessages(page)).toEqual(old.messages.map(({ role, content }) => ({ role, text: content })));
+  });
+
+  it("unreadable data is kept aside byte for byte under a backup key, the person is told, and the chat still works", async () => {
+    const corrupt = '{"version":"1.1.0","conversations":[{"id":"c1","title":"Tru';
+    open = await chat.openChat({ initScript: seedStorageOnce(corrupt) });
+    const { page } = open;
+
+    const notice = page.getByTestId("storage-notice");
+    expect(await notice.getAttribute("data-kind")).toBe("corrupt");
+    const backupKeys = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("streaming-chat:corrupt:")));
+    expect(backupKeys).toHaveLength(1);
+    expect(backupKeys[0]!.slice("streaming-chat:corrupt:".length)).toMatch(ISO_DATE);
+    expect(await readStorage(page, backupKeys[0]!)).toBe(corrupt);
+    expect(await notice.textContent()).toContain(backupKeys[0]!);
+
+    await exchange(page, "Does it still work?");
+    expect(await shownMessages(page)).toEqual([
+      { role: "user", text: "Does it still work?" },
+      { role: "assistant", text: DEFAULT_REPLY },
+    ]);
+    const state = (await readState(page))!;
+    expect(state.version).toBe("1.1.0");
+    expect(state.conversations[0]!.messages.map((message) => message.content)).toEqual(["Does it still work?", DEFAULT_REPLY]);
+    expect(await readStorage(page, backupKeys[0]!)).toBe(corrupt);
+
+    await notice.getByRole("button", { name: "Dismiss" }).click();
+    expect(await notice.count()).toBe(0);
+  });
+
+  it("a full LocalStorage shows the quota notice and keeps the conversation on screen; once there is room it saves again", async () => {
+    open = await chat.openChat();
+    const { page } = open;
+    await exchange(page, "Before the disk filled");
+
+    // Fills the origin's quota to the last character with junk keys, halving the chunk each time one does not fit
+    // (one growing key would rewrite megabytes per step, which takes a minute in Chromium).
+    const junkLength = await page.evaluate(() => {
+      let length = 0;
+      let keys = 0;
+      for (let step = 1 << 20; step >= 1; ) {
+        try {
+          localStorage.setItem(`junk:${keys}`, "x".repeat(step));
+          keys += 1;
+          length += step;
+        } catch {
+          step >>= 1;
+        }
+      }
+      return length;
+    });
+    expect(junkLength).toBeGreaterThan(1_000_000);
+
+    chat.upstream.enqueue({ tokens: ["Still", " here."] });
+    await exchange(page, "After the disk filled");
+    await expect.poll(() => page.getByTestId("storage-notice").getAttribute("data-kind"), WAIT).toBe("quota");
+    expect(await shownMessages(page)).toEqual([
+      { role: "user", text: "Before the disk filled" },
+      { role: "assistant", text: DEFAULT_REPLY },
+      { role: "user", text: "After the disk filled" },
+      { role: "assistant", text: "Still here." },
+    ]);
+    expect((await readState(page))!.conversations[0]!.messages.map((message) => message.content)).toEqual(["Before the disk filled", DEFAULT_REPLY]);
+
+    await page.evaluate(() => {
+      for (const key of Object.keys(localStorage)) if (key.startsWith("junk:")) localStorage.removeItem(key);
+    });
+    await exchange(page, "Room again");
+    await expect.poll(() => page.getByTestId("storage-notice").count(), WAIT).toBe(0);
+    expect((await readState(page))!.conversations[0]!.messages.map((message) => message.content)).toEqual([
+      "Before the disk filled",
+      DEFAULT_REPLY,
+      "After the disk filled",
+      "Still here.",
+      "Room again",
+      DEFAULT_REPLY,
+    ]);
+  });
+});
