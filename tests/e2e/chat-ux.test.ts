@@ -176,6 +176,31 @@ describe("following a long reply", () => {
     await expect.poll(async () => (await scrollState(page)).fromBottom, WAIT).toBeLessThanOrEqual(1);
     await expect.poll(() => page.getByTestId("jump-to-latest").count(), WAIT).toBe(0);
   });
+
+  it("Jump to latest during a fast reply goes back to following it", async () => {
+    chat.upstream.enqueue({ tokens: paragraphs(600), delayMs: 20 });
+    const { page } = await openChat({ viewport: { width: 900, height: 600 } });
+    await send(page, "Write a very long answer");
+    await expect.poll(async () => (await scrollState(page)).overflows, WAIT).toBe(true);
+
+    await page.getByTestId("message-list").hover();
+    await page.mouse.wheel(0, -1000);
+    await expect.poll(() => page.getByTestId("jump-to-latest").isVisible(), WAIT).toBe(true);
+    const scrolledAway = await scrollState(page);
+    await expect.poll(async () => (await scrollState(page)).height, WAIT).toBeGreaterThan(scrolledAway.height + 300);
+
+    await page.getByTestId("jump-to-latest").click();
+    await expect.poll(() => page.getByTestId("jump-to-latest").count(), WAIT).toBe(0);
+    const resumedFrom = (await scrollState(page)).height;
+    await expect
+      .poll(async () => {
+        const state = await scrollState(page);
+        return state.height > resumedFrom + 150 && state.fromBottom <= 48;
+      }, WAIT)
+      .toBe(true);
+    expect(await lastReply(page).getAttribute("data-state")).toBe("streaming");
+    await page.getByTestId("stop-button").click();
+  });
 });
 
 describe("layout", () => {

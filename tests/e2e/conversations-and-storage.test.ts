@@ -174,7 +174,7 @@ describe("conversations survive a reload", () => {
 
     await expect.poll(() => lastReply(page).getAttribute("data-state"), WAIT).toBe("error");
     expect(await lastReply(page).getAttribute("data-message-id")).toBe(replyId);
-    expect(await page.getByTestId("reply-error").isVisible()).toBe(true);
+    expect(await page.getByTestId("reply-error").textContent()).toContain("The page was closed or reloaded while this reply was arriving");
     const shown = (await lastReply(page).locator(".markdown").textContent())!.trim();
     expect(shown).toContain("word5");
     expect(words(150).join("").startsWith(shown)).toBe(true);
@@ -193,6 +193,18 @@ describe("conversations survive a reload", () => {
 });
 
 describe("several conversations", () => {
+  it("the conversation list marks a conversation while its reply streams, also when another one is open", async () => {
+    chat.upstream.enqueue({ tokens: words(60), delayMs: 40 });
+    open = await chat.openChat();
+    const { page } = open;
+    await send(page, "Slow question");
+    const slowId = await activeConversationId(page);
+    await expect.poll(() => itemById(page, slowId).textContent(), WAIT).toContain("(streaming)");
+    await page.getByTestId("new-chat").click();
+    expect(await itemById(page, slowId).textContent()).toContain("(streaming)");
+    await expect.poll(() => itemById(page, slowId).textContent(), WAIT).not.toContain("(streaming)");
+  });
+
   it("switching conversation shows its messages, and a reply keeps streaming into its own conversation meanwhile", async () => {
     const longReply = words(40);
     chat.upstream.enqueue({ tokens: longReply, delayMs: 40 }, { tokens: ["Meanwhile", " here."] });

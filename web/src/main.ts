@@ -17,7 +17,9 @@ const store = new ChatStore({
   onToken: probe?.recordToken,
 });
 // A closing tab or a reload mid-reply keeps the text that had arrived (saved batches are up to a second old).
-addEventListener("pagehide", () => store.save());
+// `beforeunload` comes before the browser cancels the page's requests; `pagehide` also covers mobile tab kills.
+addEventListener("beforeunload", () => store.leavePage());
+addEventListener("pagehide", () => store.leavePage());
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden") store.save();
 });

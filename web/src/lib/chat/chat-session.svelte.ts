@@ -5,7 +5,7 @@ import type { Conversation } from "./conversation.svelte.js";
 import { UNTITLED } from "./conversation.svelte.js";
 import { createId } from "./create-id.js";
 import { isoNow } from "./iso-now.js";
-import { describeErrorEvent, describeThrown } from "./describe-failure.js";
+import { describeErrorEvent, describeThrown, interruptedByReload } from "./describe-failure.js";
 import { ReplyTimer } from "./reply-stats.js";
 import { titleFromText } from "../storage/read-stored-state.js";
 import { MAX_TURN_LENGTH, toSendMessageRequest } from "./to-send-message-request.js";
@@ -25,6 +25,8 @@ export interface ChatSessionDeps {
   now?: () => number;
   /** Called with the reply after each token is applied (the rendering benchmark timestamps arrivals here). */
   onToken?: (reply: ChatMessage) => void;
+  /** True while the page is being closed or reloaded (the browser then cancels the request itself). */
+  isLeaving?: () => boolean;
 }
 
 /**
@@ -145,6 +147,10 @@ export class ChatSession {
       } else if (abort.signal.aborted) {
         reply.state = "stopped";
         this.status = "ready";
+      } else if (this.#deps.isLeaving?.()) {
+        reply.state = "error";
+        reply.failure = interruptedByReload();
+        this.status = "error";
       } else {
         if (error instanceof ChatSdkError && error.partialContent.length > reply.content.length) reply.content = error.partialContent;
         reply.state = "error";

@@ -5,6 +5,7 @@ import { CURRENT_SCHEMA_VERSION } from "../storage/storage-schema.js";
 import type { ChatMessage } from "./chat-message.js";
 import { ChatSession, type ChangeKind } from "./chat-session.svelte.js";
 import { Conversation } from "./conversation.svelte.js";
+import { interruptedByReload } from "./describe-failure.js";
 
 export interface ChatStoreDeps {
   client: ChatClient;
@@ -21,11 +22,7 @@ function settleInterrupted(conversation: Conversation): void {
   for (const message of conversation.messages) {
     if (message.state !== "streaming") continue;
     message.state = "error";
-    message.failure = {
-      code: "interrupted_by_reload",
-      message: "The page was closed or reloaded while this reply was arriving. The text above is what had arrived.",
-      retryable: true,
-    };
+    message.failure = interruptedByReload();
   }
 }
 
@@ -49,6 +46,8 @@ export class ChatStore {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #sessions = new Map<string, ChatSession>();
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set when the page is going away: the browser then cancels running replies, which is not a network failure. */
+  #leaving = false;
   /**
    * Each conversation's JSON as last saved, dropped whenever it changes: a save during a long reply then serialises
    * only the conversation that is streaming, not every conversation in storage, once a second.
@@ -62,6 +61,9 @@ export class ChatStore {
     this.conversations = (state?.conversations ?? []).map((stored) => new Conversation(stored));
     for (const conversation of this.conversations) settleInterrupted(conversation);
     if (this.conversations.length === 0) this.conversations.push(new Conversation());
+    // Sessions are made here, not lazily while a component renders: state created inside a reaction is not
+    // tracked by it, so the list would never see a session's status change.
+    for (const conversation of this.conversations) this.sessionFor(conversation);
     this.activeId = state?.activeConversationId && this.conversations.some((c) => c.id === state.activeConversationId) ? state.activeConversationId : this.sorted[0]!.id;
     // A migration is only worth keeping once it is written in the new layout; unreadable data, once copied aside,
     // is replaced at once, so the next load does not copy it again (and again, until storage is full).
@@ -91,6 +93,7 @@ export class ChatStore {
         onChange: (kind) => this.changed(kind, conversation),
         onToken: this.#deps.onToken,
         now: this.#deps.now,
+        isLeaving: () => this.#leaving,
       });
       this.#sessions.set(conversation.id, session);
     }
@@ -101,7 +104,10 @@ export class ChatStore {
   newConversation(): Conversation {
     const empty = this.active.messages.length === 0 ? this.active : undefined;
     const conversation = empty ?? new Conversation();
-    if (!empty) this.conversations.push(conversation);
+    if (!empty) {
+      this.conversations.push(conversation);
+      this.sessionFor(conversation);
+    }
     this.activeId = conversation.id;
     this.save();
     return conversation;
@@ -129,7 +135,11 @@ export class ChatStore {
     this.#sessions.get(id)?.stop();
     this.#sessions.delete(id);
     this.conversations.splice(index, 1);
-    if (this.conversations.length === 0) this.conversations.push(new Conversation());
+    if (this.conversations.length === 0) {
+      const fresh = new Conversation();
+      this.conversations.push(fresh);
+      this.sessionFor(fresh);
+    }
     if (this.activeId === id) this.activeId = this.sorted[0]!.id;
     this.save();
   }
@@ -161,6 +171,17 @@ export class ChatStore {
     const problem = this.#deps.storage.saveJson(json);
     if (problem) this.notice = problem;
     else if (this.notice?.kind === "quota") this.notice = null;
+  }
+
+  /**
+   * The page is being closed or reloaded (`beforeunload`/`pagehide`): saves now, and replies the browser is about to
+   * cancel are marked as cut off by the reload rather than as a failure of the connection. If the page stays after
+   * all (a download link, a cancelled navigation), the flag clears itself: timers never fire after an unload.
+   */
+  leavePage(): void {
+    this.#leaving = true;
+    setTimeout(() => (this.#leaving = false), 2000);
+    this.save();
   }
 
   dismissNotice(): void {

@@ -24,6 +24,15 @@ function withWait(sentence: string, retryAfterSeconds: number | undefined): stri
   return `${sentence} Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}.`;
 }
 
+/** For a reply cut off because the page was closed or reloaded while it arrived. */
+export function interruptedByReload(): MessageFailure {
+  return {
+    code: "interrupted_by_reload",
+    message: "The page was closed or reloaded while this reply was arriving. The text above is what had arrived.",
+    retryable: true,
+  };
+}
+
 /** From an `error` event the server sent mid-reply. */
 export function describeErrorEvent(event: ErrorEvent, requestId?: string): MessageFailure {
   return {

@@ -2,6 +2,8 @@ import type { Action } from "svelte/action";
 
 /** How close to the bottom (px) still counts as "at the bottom", so a stray pixel does not stop following. */
 const AT_BOTTOM_SLACK_PX = 48;
+/** Dispatched on the container by {@link scrollToBottom}: follow again, whatever the scroll position says. */
+const FOLLOW_EVENT = "followbottom";
 
 export interface FollowBottomOptions {
   /** Told whenever the view starts or stops following the bottom. */
@@ -10,11 +12,13 @@ export interface FollowBottomOptions {
 
 /**
  * Keeps a scrolling container pinned to its bottom while its content grows (a streaming reply), until the user
- * scrolls up; following resumes when they scroll back to the bottom. Growth is seen by a ResizeObserver on the
- * content, so nothing runs per token unless the content's height actually changed.
+ * scrolls up; following resumes when they come back to the bottom or ask to (see {@link scrollToBottom}). Only a
+ * scroll *upwards* stops following: growth, or a smooth scroll that lags behind growing content, never does. Growth
+ * is seen by a ResizeObserver on the content, so nothing runs per token unless the content's height changed.
  */
 export const followBottom: Action<HTMLElement, FollowBottomOptions> = (node, options = {}) => {
   let following = true;
+  let lastScrollTop = node.scrollTop;
   let onfollowchange = options.onfollowchange;
 
   const setFollowing = (value: boolean) => {
@@ -22,7 +26,16 @@ export const followBottom: Action<HTMLElement, FollowBottomOptions> = (node, opt
     following = value;
     onfollowchange?.(value);
   };
-  const onScroll = () => setFollowing(node.scrollHeight - node.scrollTop - node.clientHeight <= AT_BOTTOM_SLACK_PX);
+  const onScroll = () => {
+    const atBottom = node.scrollHeight - node.scrollTop - node.clientHeight <= AT_BOTTOM_SLACK_PX;
+    if (atBottom) setFollowing(true);
+    else if (node.scrollTop < lastScrollTop - 1) setFollowing(false);
+    lastScrollTop = node.scrollTop;
+  };
+  const onFollow = () => {
+    setFollowing(true);
+    node.scrollTop = node.scrollHeight;
+  };
   const resizes = new ResizeObserver(() => {
     if (following) node.scrollTop = node.scrollHeight;
   });
@@ -34,6 +47,7 @@ export const followBottom: Action<HTMLElement, FollowBottomOptions> = (node, opt
   const children = new MutationObserver(observeContent);
 
   node.addEventListener("scroll", onScroll, { passive: true });
+  node.addEventListener(FOLLOW_EVENT, onFollow);
   children.observe(node, { childList: true });
   observeContent();
   node.scrollTop = node.scrollHeight;
@@ -44,13 +58,14 @@ export const followBottom: Action<HTMLElement, FollowBottomOptions> = (node, opt
     },
     destroy() {
       node.removeEventListener("scroll", onScroll);
+      node.removeEventListener(FOLLOW_EVENT, onFollow);
       resizes.disconnect();
       children.disconnect();
     },
   };
 };
 
-/** Scrolls to the bottom, which makes `followBottom` follow again. */
-export function scrollToBottom(node: HTMLElement, smooth = false): void {
-  node.scrollTo({ top: node.scrollHeight, behavior: smooth ? "smooth" : "instant" });
+/** Jumps to the bottom and makes `followBottom` follow again. */
+export function scrollToBottom(node: HTMLElement): void {
+  node.dispatchEvent(new Event(FOLLOW_EVENT));
 }
