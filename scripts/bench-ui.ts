@@ -8,7 +8,9 @@
  *
  * A benchmark, not a test: it asserts nothing and prints its figures (`--json` for machine-readable output).
  */
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startFakeOpenAiUpstream } from "../tests/fixtures/fake-openai-upstream.js";
 import { launchChromium } from "../tests/helpers/launch-chromium.js";
@@ -42,19 +44,21 @@ try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
   await page.goto(`${app.baseUrl}/?bench`);
   await page.getByRole("textbox", { name: "Message" }).fill("Write a long technical answer with code and tables.");
-  await browser.startTracing(page, { categories: ["toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline"] });
+  const traceFile = process.env.BENCH_TRACE ?? join(mkdtempSync(join(tmpdir(), "bench-ui-")), "trace.json");
+  // BENCH_TRACE_CATEGORIES=toplevel,devtools.timeline adds style, layout and paint slices to a kept trace.
+  await browser.startTracing(page, { categories: (process.env.BENCH_TRACE_CATEGORIES ?? "toplevel").split(","), path: traceFile });
   const started = performance.now();
   await page.keyboard.press("Enter");
   await page.locator('[data-role="assistant"][data-state="complete"]').waitFor({ timeout: (TOKENS / RATE) * 1000 * 2 + 30_000 });
   // Let the last frames paint and be counted.
   await page.waitForTimeout(200);
   const seconds = (performance.now() - started) / 1000;
-  const trace = await browser.stopTracing();
-  // BENCH_TRACE=path keeps the Chromium trace (open it in chrome://tracing or Perfetto) to see what a long task did.
-  if (process.env.BENCH_TRACE) writeFileSync(process.env.BENCH_TRACE, trace);
+  // BENCH_TRACE=path keeps the Chromium trace (open it in Perfetto) to see what a long task did.
+  await browser.stopTracing();
   const results = await page.evaluate(() => (globalThis as unknown as { __chatBench: { arrivalToPaintMs: number[]; pending: number } }).__chatBench);
   const sorted = [...results.arrivalToPaintMs].sort((a, b) => a - b);
-  const longestTaskMs = longestRendererTaskMs(JSON.parse(trace.toString("utf8")));
+  const longestTaskMs = await longestRendererTaskMs(traceFile);
+  if (!process.env.BENCH_TRACE) rmSync(traceFile, { force: true });
   const report = {
     tokens: TOKENS,
     ratePerSecond: RATE,
