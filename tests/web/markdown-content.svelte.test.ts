@@ -1,60 +1,111 @@
 // @vitest-environment jsdom
+/**
+ * MarkdownContent in jsdom with animation frames under the test's control: what is on screen after each frame,
+ * and that finished blocks are rendered once and kept.
+ */
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, expect, it, vi } from "vitest";
 import MarkdownContent from "../../web/src/lib/components/MarkdownContent.svelte";
 
 const frames: FrameRequestCallback[] = [];
-vi.stubGlobal("requestAnimationFrame", (cb: FrameRequestCallback) => frames.push(cb));
-vi.stubGlobal("cancelAnimationFrame", (id: number) => { if (id > 0) frames[id - 1] = () => {}; });
-function runFrame() { const list = frames.splice(0); list.forEach((cb) => cb(0)); flushSync(); }
-
-afterEach(() => { document.body.innerHTML = ""; });
-
-it("renders synchronously when not streaming", () => {
-  const target = document.body;
-  const props = $state({ content: "# Hi\n\nThere **x**\n\n```js\na\n```", streaming: false });
-  const c = mount(MarkdownContent, { target, props });
-  flushSync();
-  const root = target.querySelector(".markdown")!;
-  console.log(root.outerHTML);
-  expect(root.getAttribute("data-rendered-length")).toBe(String(props.content.length));
-  unmount(c);
+vi.stubGlobal("requestAnimationFrame", (callback: FrameRequestCallback) => frames.push(callback));
+vi.stubGlobal("cancelAnimationFrame", (id: number) => {
+  if (id > 0) frames[id - 1] = () => {};
 });
 
-it("coalesces streaming updates per frame", () => {
-  const target = document.body;
-  const props = $state({ content: "", streaming: true });
-  const c = mount(MarkdownContent, { target, props });
+/** Runs the pending animation frame callbacks, then Svelte's updates, as a browser frame would. */
+function runFrame(): void {
+  for (const callback of frames.splice(0)) callback(0);
   flushSync();
+}
+
+let unmountLast: (() => void) | undefined;
+afterEach(() => {
+  unmountLast?.();
+  document.body.innerHTML = "";
+  frames.length = 0;
+});
+
+function show(initial: { content: string; streaming: boolean }) {
+  const props = $state(initial);
+  const component = mount(MarkdownContent, { target: document.body, props });
+  unmountLast = () => unmount(component);
+  flushSync();
+  const root = document.querySelector<HTMLElement>(".markdown")!;
+  return { props, root, renderedLength: () => Number(root.getAttribute("data-rendered-length")) };
+}
+
+it("renders a finished reply at once, without waiting for a frame", () => {
+  const { root, renderedLength } = show({ content: "# Hi\n\nThere **you**\n\n```js\na\n```", streaming: false });
+
+  expect(renderedLength()).toBe("# Hi\n\nThere **you**\n\n```js\na\n```".length);
+  expect(root.querySelector("h1")?.textContent).toBe("Hi");
+  expect(root.querySelector("strong")?.textContent).toBe("you");
+  expect(root.querySelector("pre code.language-js")?.textContent).toBe("a\n");
+  expect(frames).toHaveLength(0);
+});
+
+it("while streaming, shows every token of a frame in one update at the next frame", () => {
+  const { props, root, renderedLength } = show({ content: "", streaming: true });
   runFrame();
-  const root = target.querySelector(".markdown")!;
   let text = "";
-  for (const t of ["Hello ", "**wor", "ld**\n\n", "- a\n", "- b"]) { text += t; props.content = text; flushSync(); }
-  expect(frames.length).toBe(1);
-  expect(root.getAttribute("data-rendered-length")).toBe("0");
+  for (const token of ["Hello ", "**wor", "ld**\n\n", "- a\n", "- b"]) {
+    text += token;
+    props.content = text;
+    flushSync();
+  }
+
+  expect(frames, "one frame requested for five tokens").toHaveLength(1);
+  expect(renderedLength(), "nothing drawn before the frame").toBe(0);
   runFrame();
-  expect(root.getAttribute("data-rendered-length")).toBe(String(text.length));
-  console.log(root.innerHTML);
-  props.content = text + "\n\nMore"; flushSync();
-  expect(root.getAttribute("data-rendered-length")).toBe(String(text.length));
-  props.streaming = false; flushSync();
-  expect(root.getAttribute("data-rendered-length")).toBe(String(text.length + 6));
-  console.log(root.innerHTML);
-  unmount(c);
+  expect(renderedLength()).toBe(text.length);
+  expect(root.querySelector("strong")?.textContent).toBe("world");
+  expect([...root.querySelectorAll("li")].map((item) => item.textContent)).toEqual(["a", "b"]);
 });
 
-it("copies code with the button", async () => {
-  const writeText = vi.fn(async (_t: string) => {});
+it("keeps a finished block's elements as they are while later text streams in", () => {
+  const { props, root } = show({ content: "", streaming: true });
+  props.content = "First paragraph.\n\nSecond";
+  flushSync();
+  runFrame();
+  const first = root.querySelector("p")!;
+  expect(first.textContent).toBe("First paragraph.");
+
+  for (const more of [" grows", " and grows.\n\nThird", " too."]) {
+    props.content += more;
+    flushSync();
+    runFrame();
+  }
+
+  expect(root.querySelector("p"), "the same element, not a re-render").toBe(first);
+  expect([...root.querySelectorAll("p")].map((paragraph) => paragraph.textContent)).toEqual(["First paragraph.", "Second grows and grows.", "Third too."]);
+});
+
+it("catches up at once when streaming ends, with the final text", () => {
+  const { props, renderedLength } = show({ content: "Partial", streaming: true });
+  runFrame();
+  props.content = "Partial and final.";
+  flushSync();
+  expect(renderedLength()).toBe("Partial".length);
+
+  props.streaming = false;
+  flushSync();
+
+  expect(renderedLength()).toBe("Partial and final.".length);
+});
+
+it("copies a code block's text with its Copy button and says so", async () => {
+  const writeText = vi.fn(async (_text: string) => {});
   Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
-  const props = $state({ content: "```sh\nnpm i\n```", streaming: false });
-  const c = mount(MarkdownContent, { target: document.body, props });
-  flushSync();
+  show({ content: "```sh\nnpm i\n```", streaming: false });
+
   const button = document.querySelector<HTMLButtonElement>("button.copy-code")!;
+  expect(button.getAttribute("aria-label")).toBe("Copy code");
   button.click();
-  await new Promise((r) => setTimeout(r, 0));
+  await new Promise((resolve) => setTimeout(resolve, 0));
   flushSync();
+
   expect(writeText).toHaveBeenCalledWith("npm i");
   expect(button.textContent).toBe("Copied");
   expect(document.querySelector("[role=status]")?.textContent).toBe("Code copied");
-  unmount(c);
 });
