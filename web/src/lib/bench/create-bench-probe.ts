@@ -25,16 +25,19 @@ export function createBenchProbe(): { recordToken: (reply: ChatMessage) => void 
   const results: BenchProbeResults = { arrivalToPaintMs: [], pending: 0 };
   let watching = false;
 
+  // A read index instead of shift(), so settling is O(tokens settled), not O(tokens pending) each time.
+  let settled = 0;
+
   function settlePainted(): void {
     const now = performance.now();
-    while (pending.length > 0) {
-      const head = pending[0]!;
+    while (settled < pending.length) {
+      const head = pending[settled]!;
       const element = document.querySelector(`[data-message-id="${head.messageId}"] [data-rendered-length]`);
       if (Number(element?.getAttribute("data-rendered-length") ?? -1) < head.length) break;
       results.arrivalToPaintMs.push(now - head.arrivedAt);
-      pending.shift();
+      settled += 1;
     }
-    results.pending = pending.length;
+    results.pending = pending.length - settled;
   }
 
   function onFrame(): void {
@@ -46,7 +49,7 @@ export function createBenchProbe(): { recordToken: (reply: ChatMessage) => void 
   return {
     recordToken(reply) {
       pending.push({ arrivedAt: performance.now(), length: reply.content.length, messageId: reply.id });
-      results.pending = pending.length;
+      results.pending = pending.length - settled;
       if (!watching) {
         watching = true;
         requestAnimationFrame(onFrame);
