@@ -252,7 +252,9 @@ describe("accessibility basics", () => {
     chat.upstream.enqueue({ tokens: words(200), delayMs: 40 });
     const { page } = await openChat();
     expect(await page.getByRole("textbox", { name: "Message", exact: true }).count()).toBe(1);
-    expect(await page.getByRole("log", { name: "Conversation" }).count()).toBe(1);
+    expect(await page.getByRole("region", { name: "Conversation" }).count()).toBe(1);
+    // One live region per reply and no live container around them, so nothing is announced twice.
+    expect(await page.locator('[role="log"], [aria-live] [aria-live]').count()).toBe(0);
 
     await send(page, "Long answer please");
     const reply = lastReply(page).getByTestId("assistant-reply");
@@ -261,6 +263,9 @@ describe("accessibility basics", () => {
     await expect.poll(() => lastReply(page).textContent(), WAIT).toContain("word2");
 
     const stop = page.getByRole("button", { name: "Stop", exact: true });
+    // Sending disables the focused message box: focus moves to Stop rather than falling to the page.
+    await expect.poll(() => stop.evaluate((button) => button === document.activeElement), WAIT).toBe(true);
+    await page.keyboard.press("Shift+Tab");
     let presses = 0;
     while (!(await stop.evaluate((button) => button === document.activeElement))) {
       expect(++presses, "Tab never reached the Stop button").toBeLessThan(30);

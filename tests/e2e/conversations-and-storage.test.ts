@@ -193,6 +193,25 @@ describe("conversations survive a reload", () => {
 });
 
 describe("several conversations", () => {
+  it("a second tab shows the first tab's new conversation and never overwrites it", async () => {
+    open = await chat.openChat();
+    const tabA = open.page;
+    const tabB = await open.context.newPage();
+    await tabB.goto(chat.app.baseUrl);
+    await messageBox(tabB).waitFor();
+
+    await exchange(tabA, "Written in tab A");
+    await expect.poll(() => tabB.getByTestId("conversation-item").filter({ hasText: "Written in tab A" }).count(), WAIT).toBe(1);
+    await tabA.close();
+    await tabB.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await tabB.close();
+
+    const again = await open.context.newPage();
+    await again.goto(chat.app.baseUrl);
+    await messageBox(again).waitFor();
+    await expect.poll(() => again.getByTestId("conversation-item").filter({ hasText: "Written in tab A" }).count(), WAIT).toBe(1);
+  });
+
   it("the conversation list marks a conversation while its reply streams, also when another one is open", async () => {
     chat.upstream.enqueue({ tokens: words(60), delayMs: 40 });
     open = await chat.openChat();

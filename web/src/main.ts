@@ -5,6 +5,7 @@ import { createBenchProbe } from "./lib/bench/create-bench-probe.js";
 import { ChatStore } from "./lib/chat/chat-store.svelte.js";
 import { renderMarkdown } from "./lib/markdown/render-markdown.js";
 import { createConversationStorage } from "./lib/storage/create-conversation-storage.js";
+import { STORAGE_KEY } from "./lib/storage/storage-schema.js";
 import "./app.css";
 
 // `?bench` turns on the rendering benchmark's probe (npm run bench:ui); it costs nothing otherwise.
@@ -21,7 +22,11 @@ const store = new ChatStore({
 addEventListener("beforeunload", () => store.leavePage());
 addEventListener("pagehide", () => store.leavePage());
 document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "hidden") store.save();
+  if (document.visibilityState === "hidden") store.saveIfChanged();
+});
+// Another tab with the chat open saved: take its conversations in, so this tab's saves keep them.
+addEventListener("storage", (event) => {
+  if (event.key === STORAGE_KEY) store.mergeFromStorage(event.newValue);
 });
 
 mount(App, { target: document.getElementById("app")!, props: { store } });

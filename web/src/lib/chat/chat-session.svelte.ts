@@ -1,6 +1,6 @@
 import type { ChatClient } from "streaming-chat/sdk";
 import { ChatSdkError } from "streaming-chat/sdk";
-import type { ChatMessage, ReplyStats } from "./chat-message.js";
+import type { ChatMessage, MessageFailure, ReplyStats } from "./chat-message.js";
 import type { Conversation } from "./conversation.svelte.js";
 import { UNTITLED } from "./conversation.svelte.js";
 import { createId } from "./create-id.js";
@@ -38,6 +38,8 @@ export class ChatSession {
   status = $state<ChatStatus>("ready");
   /** Stats of the reply streaming now, or of the last one. */
   stats = $state<ReplyStats | null>(null);
+  /** Why the last regenerate produced nothing (the previous reply was put back); shown in the status bar. */
+  regenerateFailure = $state<MessageFailure | null>(null);
 
   readonly conversation: Conversation;
   readonly #deps: ChatSessionDeps;
@@ -80,11 +82,20 @@ export class ChatSession {
     this.#abort?.abort();
   }
 
-  /** Replaces the last reply (failed, stopped or complete) with a new one for the same message. */
+  /**
+   * Replaces the last reply (failed, stopped or complete) with a new one for the same message. If the new attempt
+   * fails or is stopped before its first token, the previous reply is put back: a retry never costs text.
+   */
   async regenerate(): Promise<boolean> {
     if (this.busy || !this.lastReply) return false;
-    this.conversation.messages.pop();
+    const previous = $state.snapshot(this.conversation.messages.pop()!);
     await this.#streamReply();
+    const attempt = this.conversation.messages.at(-1)!;
+    if (attempt.content === "" && (attempt.state === "error" || attempt.state === "stopped") && previous.content !== "") {
+      this.conversation.messages[this.conversation.messages.length - 1] = previous;
+      this.regenerateFailure = attempt.failure ?? null;
+      this.#deps.onChange("structure");
+    }
     return true;
   }
 
@@ -111,6 +122,7 @@ export class ChatSession {
     // Our own correlation id (the server adopts it), so even a failure reported mid-stream can quote it.
     const requestId = createId();
     this.#abort = abort;
+    this.regenerateFailure = null;
     this.status = "sending";
     this.stats = timer.stats();
     conversation.touch();
@@ -158,9 +170,13 @@ export class ChatSession {
         this.status = "error";
       }
     } finally {
-      this.stats = timer.stats();
-      reply.stats = this.stats;
-      this.#abort = null;
+      reply.stats = timer.stats();
+      // A new reply may have started already (Send re-enables at `complete`, before this connection closes):
+      // its Stop and its stats must not be cleared by this one.
+      if (this.#abort === abort) {
+        this.#abort = null;
+        this.stats = reply.stats;
+      }
       conversation.touch();
       onChange("structure");
     }

@@ -1,6 +1,7 @@
 import type { ChatClient, ModelInfo } from "streaming-chat/sdk";
 import type { ConversationStorage } from "../storage/create-conversation-storage.js";
 import type { StorageNotice } from "../storage/storage-notice.js";
+import { readStoredState } from "../storage/read-stored-state.js";
 import { CURRENT_SCHEMA_VERSION } from "../storage/storage-schema.js";
 import type { ChatMessage } from "./chat-message.js";
 import { ChatSession, type ChangeKind } from "./chat-session.svelte.js";
@@ -48,6 +49,11 @@ export class ChatStore {
   #saveTimer: ReturnType<typeof setTimeout> | null = null;
   /** Set when the page is going away: the browser then cancels running replies, which is not a network failure. */
   #leaving = false;
+  /** Changes not yet saved: a tab that changed nothing must not overwrite what another tab saved. */
+  #dirty = false;
+  /** Conversations deleted here, so another tab's save does not bring them back into this one. Not rendered. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #deleted = new Set<string>();
   /**
    * Each conversation's JSON as last saved, dropped whenever it changes: a save during a long reply then serialises
    * only the conversation that is streaming, not every conversation in storage, once a second.
@@ -109,6 +115,7 @@ export class ChatStore {
       this.sessionFor(conversation);
     }
     this.activeId = conversation.id;
+    this.#dirty = true;
     this.save();
     return conversation;
   }
@@ -116,6 +123,7 @@ export class ChatStore {
   select(id: string): void {
     if (!this.conversations.some((conversation) => conversation.id === id)) return;
     this.activeId = id;
+    this.#dirty = true;
     this.save();
   }
 
@@ -123,8 +131,10 @@ export class ChatStore {
     const conversation = this.conversations.find((candidate) => candidate.id === id);
     const trimmed = title.trim();
     if (!conversation || trimmed === "") return;
+    // Not touched: renaming must not make the list jump (another tab picks the new name up with the next message).
     conversation.title = trimmed.slice(0, 120);
     this.#savedJson.delete(conversation);
+    this.#dirty = true;
     this.save();
   }
 
@@ -134,6 +144,8 @@ export class ChatStore {
     if (index < 0) return;
     this.#sessions.get(id)?.stop();
     this.#sessions.delete(id);
+    this.#deleted.add(id);
+    this.#dirty = true;
     this.conversations.splice(index, 1);
     if (this.conversations.length === 0) {
       const fresh = new Conversation();
@@ -150,6 +162,7 @@ export class ChatStore {
    */
   changed(kind: ChangeKind, conversation: Conversation = this.active): void {
     this.#savedJson.delete(conversation);
+    this.#dirty = true;
     if (kind === "structure") return this.save();
     this.#saveTimer ??= setTimeout(() => this.save(), this.#deps.saveDelayMs ?? 1000);
   }
@@ -169,6 +182,7 @@ export class ChatStore {
     // Exactly JSON.stringify(StoredStateV1_1), assembled from the per-conversation pieces.
     const json = `{"version":${JSON.stringify(CURRENT_SCHEMA_VERSION)},"activeConversationId":${JSON.stringify(this.activeId)},"conversations":[${conversations.join(",")}]}`;
     const problem = this.#deps.storage.saveJson(json);
+    this.#dirty = problem !== null;
     if (problem) this.notice = problem;
     else if (this.notice?.kind === "quota") this.notice = null;
   }
@@ -181,7 +195,36 @@ export class ChatStore {
   leavePage(): void {
     this.#leaving = true;
     setTimeout(() => (this.#leaving = false), 2000);
-    this.save();
+    this.saveIfChanged();
+  }
+
+  /** Saves only what changed since the last save (on `visibilitychange`), so an idle tab overwrites nothing. */
+  saveIfChanged(): void {
+    if (this.#dirty) this.save();
+  }
+
+  /**
+   * Another tab saved (a `storage` event): takes in its new conversations and its newer versions of ours, so this
+   * tab shows them and its own next save keeps them. A conversation streaming here keeps this tab's version.
+   */
+  mergeFromStorage(raw: string | null): void {
+    const result = readStoredState(raw);
+    if (result.kind !== "ok") return;
+    for (const stored of result.state.conversations) {
+      const mine = this.conversations.find((conversation) => conversation.id === stored.id);
+      if (!mine) {
+        if (this.#deleted.has(stored.id)) continue;
+        const conversation = new Conversation(stored);
+        this.conversations.push(conversation);
+        this.sessionFor(conversation);
+      } else if (!this.sessionFor(mine).busy && stored.updatedAt > mine.updatedAt) {
+        mine.title = stored.title;
+        mine.draft = stored.draft;
+        mine.messages = stored.messages;
+        mine.updatedAt = stored.updatedAt;
+        this.#savedJson.delete(mine);
+      }
+    }
   }
 
   dismissNotice(): void {
