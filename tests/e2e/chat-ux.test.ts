@@ -220,8 +220,20 @@ describe("layout", () => {
     expect(await menu.getAttribute("aria-expanded")).toBe("false");
     await menu.click();
     await expect.poll(() => page.getByTestId("new-chat").isVisible(), WAIT).toBe(true);
-    expect(await menu.getAttribute("aria-expanded")).toBe("true");
+    // The chat behind the open list is inert (out of reach and out of the accessibility tree); focus is in the list.
+    const menuButton = page.locator('button[aria-controls="sidebar"]');
+    expect(await menuButton.getAttribute("aria-expanded")).toBe("true");
+    expect(await page.locator("main").evaluate((main) => (main as HTMLElement).inert)).toBe(true);
+    await expect.poll(() => page.getByTestId("new-chat").evaluate((button) => button === document.activeElement), WAIT).toBe(true);
     expect(await page.getByTestId("conversation-item").textContent()).toContain("Send me something wide");
+
+    // Escape closes it and gives focus back to the menu button.
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByTestId("new-chat").isVisible(), WAIT).toBe(false);
+    expect(await menuButton.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    await menu.click();
+    await expect.poll(() => page.getByTestId("new-chat").isVisible(), WAIT).toBe(true);
 
     // Starting a new chat from the list closes it again.
     await page.getByTestId("new-chat").click();
