@@ -81,6 +81,22 @@ describe("composing and acting on messages", () => {
     expect(await box.inputValue()).toBe("");
   });
 
+  it("a message over the 32,000-character limit is kept whole, explained, and cannot be sent until shortened", async () => {
+    const { page } = await openChat();
+    const long = "x".repeat(32_001);
+    await messageBox(page).fill(long);
+
+    await expect.poll(() => page.getByTestId("too-long").textContent(), WAIT).toContain("32,001 characters");
+    expect(await messageBox(page).inputValue()).toHaveLength(32_001);
+    expect(await page.getByTestId("send-button").isDisabled()).toBe(true);
+    await page.keyboard.press("Enter");
+    expect(await page.locator("article[data-role]").count()).toBe(0);
+
+    await page.keyboard.press("Backspace");
+    await expect.poll(() => page.getByTestId("too-long").count(), WAIT).toBe(0);
+    expect(await page.getByTestId("send-button").isDisabled()).toBe(false);
+  });
+
   it("Copy puts the reply's text on the clipboard", async () => {
     const reply = "Line one of the reply.\n\nLine two, with `code`.";
     chat.upstream.enqueue({ tokens: reply.split(/(?= )/) });
