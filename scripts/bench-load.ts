@@ -20,6 +20,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createParser } from "eventsource-parser";
 import { findFreePort } from "../tests/helpers/find-free-port.js";
 import type { UpstreamReport } from "./bench-upstream.js";
+import { summarise } from "./summarise-latencies.js";
 
 const { values } = parseArgs({
   options: {
@@ -50,17 +51,6 @@ interface StreamResult {
 }
 
 const now = () => performance.timeOrigin + performance.now();
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function summarise(values: number[]): { p50: number; p95: number; p99: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (value: number) => Math.round(value * 10) / 10;
-  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN) };
-}
 
 /** Reads one SSE stream (the server's `token` events, or the upstream's raw `chat.completion.chunk`s). */
 function readStream(url: string, body: string, headers: Record<string, string>, tokenOf: (event: { event?: string; data: string }) => boolean): Promise<StreamResult> {

@@ -18,6 +18,7 @@ import { startTestApp, upstreamEnv } from "../tests/helpers/start-test-app.js";
 import { createMarkdownReply } from "./bench-ui-reply.js";
 import { ensureWebBuild, WEB_OUT_DIR } from "./build-web.js";
 import { longestRendererTaskMs } from "./longest-renderer-task.js";
+import { roundToTenth, summarise } from "./summarise-latencies.js";
 
 const { values } = parseArgs({
   options: {
@@ -28,12 +29,6 @@ const { values } = parseArgs({
 });
 const TOKENS = Number(values.tokens);
 const RATE = Number(values.rate);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-const round = (value: number) => Math.round(value * 10) / 10;
 
 await ensureWebBuild();
 const tokens = createMarkdownReply(TOKENS);
@@ -56,18 +51,17 @@ try {
   // BENCH_TRACE=path keeps the Chromium trace (open it in Perfetto) to see what a long task did.
   await browser.stopTracing();
   const results = await page.evaluate(() => (globalThis as unknown as { __chatBench: { arrivalToPaintMs: number[]; pending: number } }).__chatBench);
-  const sorted = [...results.arrivalToPaintMs].sort((a, b) => a - b);
   const longestTaskMs = await longestRendererTaskMs(traceFile);
   if (!process.env.BENCH_TRACE) rmSync(traceFile, { force: true });
   const report = {
     tokens: TOKENS,
     ratePerSecond: RATE,
     replyCharacters: tokens.join("").length,
-    streamSeconds: round(seconds),
-    tokensMeasured: sorted.length,
+    streamSeconds: roundToTenth(seconds),
+    tokensMeasured: results.arrivalToPaintMs.length,
     tokensNeverPainted: results.pending,
-    arrivalToPaintMs: { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? Number.NaN) },
-    longestMainThreadTaskMs: round(longestTaskMs),
+    arrivalToPaintMs: summarise(results.arrivalToPaintMs),
+    longestMainThreadTaskMs: roundToTenth(longestTaskMs),
     targets: { p95ArrivalToPaintMs: 16, longestTaskMs: 50 },
   };
   if (values.json) console.log(JSON.stringify(report, null, 2));

@@ -1,25 +1,10 @@
 import { mkdirSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startChatInBrowser, type ChatInBrowser, type OpenChat } from "./start-chat-in-browser.js";
+import { lastReply, send, words } from "./chat-page.js";
+import { useChatInBrowser } from "./use-chat-in-browser.js";
 
-let chat: ChatInBrowser;
-let open: OpenChat | undefined;
-
-beforeAll(async () => {
-  chat = await startChatInBrowser();
-});
-afterAll(async () => {
-  await chat?.close();
-});
-afterEach(async () => {
-  expect(open?.pageErrors ?? []).toEqual([]);
-  await open?.context.close();
-  open = undefined;
-  chat.upstream.reset();
-});
-
-const words = (count: number) => Array.from({ length: count }, (_, index) => `word${index} `);
+const chat = useChatInBrowser();
 
 /** A reply as a model writes it, cut into model-sized tokens. */
 const MARKDOWN_REPLY = [
@@ -28,13 +13,6 @@ const MARKDOWN_REPLY = [
   "for await", " (const", " event", " of", " client.streamMessage(request))", " {\n", "  render(event);\n", "}\n", "```\n\n",
   "That", " is", " all", ".",
 ];
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByRole("textbox", { name: "Message" }).fill(text);
-  await page.keyboard.press("Enter");
-}
-
-const lastReply = (page: Page) => page.locator('[data-role="assistant"]').last();
 
 /** Records, in the page, every distinct length the last reply's text had, until it is no longer streaming. */
 async function recordReplyGrowth(page: Page): Promise<number[]> {
@@ -58,7 +36,7 @@ async function recordReplyGrowth(page: Page): Promise<number[]> {
 describe("streaming a reply in the browser", () => {
   it("shows the user's message at once and the reply growing token by token until complete", async () => {
     chat.upstream.enqueue({ tokens: MARKDOWN_REPLY, delayMs: 60 });
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     const growth = recordReplyGrowth(page);
     await send(page, "Tell me something");
@@ -92,7 +70,7 @@ describe("streaming a reply in the browser", () => {
 
   it("Stop keeps the partial reply, marks it stopped, and closes the model request upstream", async () => {
     chat.upstream.enqueue({ tokens: words(200), delayMs: 50 });
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await send(page, "Write a long answer");
     await expect.poll(() => lastReply(page).textContent(), { timeout: 5_000 }).toContain("word4");
@@ -113,7 +91,7 @@ describe("streaming a reply in the browser", () => {
 
   it("an upstream failure mid-reply keeps the partial text, explains it, and Retry gets a full reply", async () => {
     chat.upstream.enqueue({ tokens: words(10), delayMs: 20, fault: { kind: "reset", afterTokens: 4 } }, { tokens: ["Second", " try", " worked."] });
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await send(page, "Try this");
 
@@ -131,7 +109,7 @@ describe("streaming a reply in the browser", () => {
   });
 
   it("a server that cannot be reached keeps what the user typed and says so", async () => {
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await open.context.route("**/api/v1/messages", (route) => route.abort("connectionrefused"));
     await send(page, "Are you there?");

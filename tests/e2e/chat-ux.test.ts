@@ -1,47 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startChatInBrowser, type ChatInBrowser, type OpenChat } from "./start-chat-in-browser.js";
+import { exchange, lastReply, messageBox, send, WAIT, words } from "./chat-page.js";
+import { useChatInBrowser } from "./use-chat-in-browser.js";
 
-let chat: ChatInBrowser;
-const opened: OpenChat[] = [];
+const chat = useChatInBrowser();
 
-beforeAll(async () => {
-  chat = await startChatInBrowser();
-});
-afterAll(async () => {
-  await chat?.close();
-});
-afterEach(async () => {
-  for (const { pageErrors } of opened) expect(pageErrors).toEqual([]);
-  for (const { context } of opened.splice(0)) await context.close();
-  chat.upstream.reset();
-});
-
-async function openChat(options?: Parameters<ChatInBrowser["openChat"]>[0]): Promise<OpenChat> {
-  const open = await chat.openChat(options);
-  opened.push(open);
-  return open;
-}
-
-/** Generous: polls end as soon as they pass, and other test files load this machine's two cores. */
-const WAIT = { timeout: 10_000 };
-const words = (count: number) => Array.from({ length: count }, (_, index) => `word${index} `);
 /** A long reply that grows the page steadily: a new paragraph every eight words. */
 const paragraphs = (count: number) => Array.from({ length: count }, (_, index) => (index % 8 === 7 ? `word${index}\n\n` : `word${index} `));
-const messageBox = (page: Page) => page.getByRole("textbox", { name: "Message" });
-const lastReply = (page: Page) => page.locator('[data-role="assistant"]').last();
 const replyText = async (page: Page) => (await lastReply(page).locator(".markdown").textContent())?.trim();
-
-async function send(page: Page, text: string): Promise<void> {
-  await messageBox(page).fill(text);
-  await page.keyboard.press("Enter");
-}
-
-async function exchange(page: Page, text: string): Promise<void> {
-  const before = await page.locator('[data-role="assistant"][data-state="complete"]').count();
-  await send(page, text);
-  await expect.poll(() => page.locator('[data-role="assistant"][data-state="complete"]').count(), WAIT).toBe(before + 1);
-}
 
 /** The message list's scroll position: how far from the top, and how far above the bottom. */
 async function scrollState(page: Page): Promise<{ top: number; height: number; fromBottom: number; overflows: boolean }> {
@@ -60,7 +26,7 @@ function luminance(color: string): number {
 
 describe("composing and acting on messages", () => {
   it("Shift+Enter adds a new line and Enter sends the message with both lines", async () => {
-    const { page } = await openChat();
+    const { page } = await chat.openChat();
     const requestsBefore = chat.upstream.requests.length;
     const box = messageBox(page);
     await box.click();
@@ -82,7 +48,7 @@ describe("composing and acting on messages", () => {
   });
 
   it("a message over the 32,000-character limit is kept whole, explained, and cannot be sent until shortened", async () => {
-    const { page } = await openChat();
+    const { page } = await chat.openChat();
     const long = "x".repeat(32_001);
     await messageBox(page).fill(long);
 
@@ -100,7 +66,7 @@ describe("composing and acting on messages", () => {
   it("Copy puts the reply's text on the clipboard", async () => {
     const reply = "Line one of the reply.\n\nLine two, with `code`.";
     chat.upstream.enqueue({ tokens: reply.split(/(?= )/) });
-    const { page, context } = await openChat();
+    const { page, context } = await chat.openChat();
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: chat.app.baseUrl });
     await exchange(page, "Say two lines");
 
@@ -111,7 +77,7 @@ describe("composing and acting on messages", () => {
 
   it("Regenerate replaces the last reply with a new one for the same message", async () => {
     chat.upstream.enqueue({ tokens: ["Seven."] }, { tokens: ["Eleven", "."], delayMs: 20 });
-    const { page } = await openChat();
+    const { page } = await chat.openChat();
     const requestsBefore = chat.upstream.requests.length;
     await exchange(page, "Pick a number");
     expect(await replyText(page)).toBe("Seven.");
@@ -127,7 +93,7 @@ describe("composing and acting on messages", () => {
 
   it("editing an earlier message resends the new text and drops everything after it", async () => {
     chat.upstream.enqueue({ tokens: ["Paris."] }, { tokens: ["Madrid."] }, { tokens: ["Rome."] });
-    const { page } = await openChat();
+    const { page } = await chat.openChat();
     await exchange(page, "Capital of France?");
     await exchange(page, "And of Spain?");
 
@@ -150,7 +116,7 @@ describe("composing and acting on messages", () => {
 describe("following a long reply", () => {
   it("stays at the bottom while a reply grows, stays where the user scrolled to, and Jump to latest goes back down", async () => {
     chat.upstream.enqueue({ tokens: paragraphs(400), delayMs: 25 });
-    const { page } = await openChat({ viewport: { width: 900, height: 600 } });
+    const { page } = await chat.openChat({ viewport: { width: 900, height: 600 } });
     await send(page, "Write a very long answer");
 
     await expect.poll(async () => (await scrollState(page)).overflows, WAIT).toBe(true);
@@ -195,7 +161,7 @@ describe("following a long reply", () => {
 
   it("Jump to latest during a fast reply goes back to following it", async () => {
     chat.upstream.enqueue({ tokens: paragraphs(600), delayMs: 20 });
-    const { page } = await openChat({ viewport: { width: 900, height: 600 } });
+    const { page } = await chat.openChat({ viewport: { width: 900, height: 600 } });
     await send(page, "Write a very long answer");
     await expect.poll(async () => (await scrollState(page)).overflows, WAIT).toBe(true);
 
@@ -223,7 +189,7 @@ describe("layout", () => {
   it("on a phone the page never scrolls sideways and the Conversations button opens the hidden list", async () => {
     const wide = ["A long unbroken word: " + "x".repeat(300), "", "```js", `const line = "${"y".repeat(300)}";`, "```", "", "| a | b | c | d | e | f |", "|---|---|---|---|---|---|", `| ${"cell ".repeat(8)} | ${"more ".repeat(8)} | 3 | 4 | 5 | 6 |`, "", `See https://example.com/${"path/".repeat(40)}`].join("\n");
     chat.upstream.enqueue({ tokens: wide.split(/(?=\n)/) });
-    const { page } = await openChat({ viewport: { width: 390, height: 844 } });
+    const { page } = await chat.openChat({ viewport: { width: 390, height: 844 } });
     await exchange(page, "Send me something wide");
 
     const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
@@ -258,8 +224,8 @@ describe("layout", () => {
   });
 
   it("the dark colour scheme gives a dark page with light text, and the light one a light page", async () => {
-    const light = await openChat({ colorScheme: "light" });
-    const dark = await openChat({ colorScheme: "dark" });
+    const light = await chat.openChat({ colorScheme: "light" });
+    const dark = await chat.openChat({ colorScheme: "dark" });
     const colours = (page: Page) =>
       page.evaluate(() => {
         const style = getComputedStyle(document.body);
@@ -278,7 +244,7 @@ describe("layout", () => {
 describe("accessibility basics", () => {
   it("the message box is labelled, the streaming reply is a busy live region, and Stop works from the keyboard", async () => {
     chat.upstream.enqueue({ tokens: words(200), delayMs: 40 });
-    const { page } = await openChat();
+    const { page } = await chat.openChat();
     expect(await page.getByRole("textbox", { name: "Message", exact: true }).count()).toBe(1);
     expect(await page.getByRole("region", { name: "Conversation" }).count()).toBe(1);
     // One live region per reply and no live container around them, so nothing is announced twice.
@@ -310,7 +276,7 @@ describe("accessibility basics", () => {
 
   it("a reply that completes is no longer busy, and Space on a focused Stop works too", async () => {
     chat.upstream.enqueue({ tokens: words(6), delayMs: 20 }, { tokens: words(200), delayMs: 40 });
-    const { page } = await openChat();
+    const { page } = await chat.openChat();
     await send(page, "Short answer");
     const reply = lastReply(page).getByTestId("assistant-reply");
     await expect.poll(() => lastReply(page).getAttribute("data-state"), WAIT).toBe("complete");

@@ -1,69 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { DEFAULT_TOKENS } from "../fixtures/fake-openai-upstream.js";
-import { startChatInBrowser, type ChatInBrowser, type OpenChat } from "./start-chat-in-browser.js";
+import { exchange, lastReply, messageBox, send, WAIT, words } from "./chat-page.js";
+import { useChatInBrowser } from "./use-chat-in-browser.js";
+import type { StoredStateV1_1 } from "../../web/src/lib/storage/storage-schema.js";
 
-let chat: ChatInBrowser;
-let open: OpenChat | undefined;
+const chat = useChatInBrowser();
 
-beforeAll(async () => {
-  chat = await startChatInBrowser();
-});
-afterAll(async () => {
-  await chat?.close();
-});
-afterEach(async () => {
-  expect(open?.pageErrors ?? []).toEqual([]);
-  await open?.context.close();
-  open = undefined;
-  chat.upstream.reset();
-});
-
-/** Generous: polls end as soon as they pass, and other test files load this machine's two cores. */
-const WAIT = { timeout: 10_000 };
 const STORAGE_KEY = "streaming-chat";
 const DEFAULT_REPLY = DEFAULT_TOKENS.join("");
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-interface StoredMessage {
-  id: string;
-  role: string;
-  content: string;
-  state: string;
-  createdAt: string;
-}
-interface StoredConversation {
-  id: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-  draft: string;
-  messages: StoredMessage[];
-}
-interface StoredState {
-  version: string;
-  activeConversationId: string | null;
-  conversations: StoredConversation[];
-}
 
-const words = (count: number) => Array.from({ length: count }, (_, index) => `word${index} `);
-const messageBox = (page: Page) => page.getByRole("textbox", { name: "Message" });
-const lastReply = (page: Page) => page.locator('[data-role="assistant"]').last();
 const conversationItems = (page: Page) => page.getByTestId("conversation-item");
 const activeItem = (page: Page) => page.locator('[data-testid="conversation-item"]:has([aria-current="page"])');
 const itemById = (page: Page, id: string) => page.locator(`[data-testid="conversation-item"][data-conversation-id="${id}"]`);
-
-async function send(page: Page, text: string): Promise<void> {
-  await messageBox(page).fill(text);
-  await page.keyboard.press("Enter");
-}
-
-/** Sends a message and waits until its reply is complete. */
-async function exchange(page: Page, text: string): Promise<void> {
-  const before = await page.locator('[data-role="assistant"][data-state="complete"]').count();
-  await send(page, text);
-  await expect.poll(() => page.locator('[data-role="assistant"][data-state="complete"]').count(), WAIT).toBe(before + 1);
-}
 
 async function activeConversationId(page: Page): Promise<string> {
   const id = await activeItem(page).getAttribute("data-conversation-id");
@@ -75,9 +26,9 @@ async function readStorage(page: Page, key = STORAGE_KEY): Promise<string | null
   return page.evaluate((name) => localStorage.getItem(name), key);
 }
 
-async function readState(page: Page): Promise<StoredState | null> {
+async function readState(page: Page): Promise<StoredStateV1_1 | null> {
   const raw = await readStorage(page);
-  return raw === null ? null : (JSON.parse(raw) as StoredState);
+  return raw === null ? null : (JSON.parse(raw) as StoredStateV1_1);
 }
 
 /** What the open conversation shows, in order: each message's role and text. */
@@ -102,7 +53,7 @@ function seedStorageOnce(raw: string): string {
 
 describe("conversations survive a reload", () => {
   it("a reload brings back every conversation, its messages, the open one and the unsent draft", async () => {
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await exchange(page, "First topic");
     const firstId = await activeConversationId(page);
@@ -134,7 +85,7 @@ describe("conversations survive a reload", () => {
   });
 
   it("LocalStorage holds schema 1.1.0: every conversation with its title, dates, draft and messages, and the open one", async () => {
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await exchange(page, "Hello storage");
     const id = await activeConversationId(page);
@@ -162,7 +113,7 @@ describe("conversations survive a reload", () => {
 
   it("a reload in the middle of a reply brings back the text that had arrived, marked as failed, and Retry replaces it", async () => {
     chat.upstream.enqueue({ tokens: words(150), delayMs: 40 }, { tokens: ["A", " fresh", " reply."] });
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await send(page, "Write a long answer");
     await expect.poll(() => lastReply(page).textContent(), WAIT).toContain("word5");
@@ -194,7 +145,7 @@ describe("conversations survive a reload", () => {
 
 describe("several conversations", () => {
   it("a second tab shows the first tab's new conversation and never overwrites it", async () => {
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const tabA = open.page;
     const tabB = await open.context.newPage();
     await tabB.goto(chat.app.baseUrl);
@@ -214,7 +165,7 @@ describe("several conversations", () => {
 
   it("the conversation list marks a conversation while its reply streams, also when another one is open", async () => {
     chat.upstream.enqueue({ tokens: words(60), delayMs: 40 });
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await send(page, "Slow question");
     const slowId = await activeConversationId(page);
@@ -227,7 +178,7 @@ describe("several conversations", () => {
   it("switching conversation shows its messages, and a reply keeps streaming into its own conversation meanwhile", async () => {
     const longReply = words(40);
     chat.upstream.enqueue({ tokens: longReply, delayMs: 40 }, { tokens: ["Meanwhile", " here."] });
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await send(page, "Slow question");
     await expect.poll(() => lastReply(page).textContent(), WAIT).toContain("word2");
@@ -267,7 +218,7 @@ describe("several conversations", () => {
   });
 
   it("New chat on an empty conversation reuses it instead of piling up empty ones", async () => {
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     const emptyId = await activeConversationId(page);
     await page.getByTestId("new-chat").click();
@@ -276,7 +227,7 @@ describe("several conversations", () => {
   });
 
   it("rename changes the title everywhere and is saved; delete asks first, removes it, and never leaves the list empty", async () => {
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await exchange(page, "Keep me");
     const keptId = await activeConversationId(page);
@@ -338,7 +289,7 @@ describe("stored data from elsewhere", () => {
         { role: "assistant", content: "Last one.", timestamp: 1_700_000_121_000 },
       ],
     };
-    open = await chat.openChat({ initScript: seedStorageOnce(JSON.stringify(old)) });
+    const open = await chat.openChat({ initScript: seedStorageOnce(JSON.stringify(old)) });
     const { page } = open;
 
     expect(await page.getByTestId("storage-notice").getAttribute("data-kind")).toBe("migrated");
@@ -363,7 +314,7 @@ describe("stored data from elsewhere", () => {
 
   it("unreadable data is kept aside byte for byte under a backup key, the person is told, and the chat still works", async () => {
     const corrupt = '{"version":"1.1.0","conversations":[{"id":"c1","title":"Tru';
-    open = await chat.openChat({ initScript: seedStorageOnce(corrupt) });
+    const open = await chat.openChat({ initScript: seedStorageOnce(corrupt) });
     const { page } = open;
 
     const notice = page.getByTestId("storage-notice");
@@ -389,7 +340,7 @@ describe("stored data from elsewhere", () => {
   });
 
   it("a full LocalStorage shows the quota notice and keeps the conversation on screen; once there is room it saves again", async () => {
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await exchange(page, "Before the disk filled");
 

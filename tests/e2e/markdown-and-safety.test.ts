@@ -1,25 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { startChatInBrowser, type ChatInBrowser, type OpenChat } from "./start-chat-in-browser.js";
+import { lastReply, send, WAIT } from "./chat-page.js";
+import { useChatInBrowser } from "./use-chat-in-browser.js";
 
-let chat: ChatInBrowser;
-let open: OpenChat | undefined;
+const chat = useChatInBrowser();
 
-beforeAll(async () => {
-  chat = await startChatInBrowser();
-});
-afterAll(async () => {
-  await chat?.close();
-});
-afterEach(async () => {
-  expect(open?.pageErrors ?? []).toEqual([]);
-  await open?.context.close();
-  open = undefined;
-  chat.upstream.reset();
-});
-
-/** Generous: polls end as soon as they pass, and other test files load this machine's two cores. */
-const WAIT = { timeout: 10_000 };
 /** Cuts text into pieces of 2–7 characters, as a model's tokens are, so tags and Markdown straddle chunks. */
 function toTokens(text: string): string[] {
   const sizes = [3, 5, 2, 7, 4, 6];
@@ -32,12 +17,6 @@ function toTokens(text: string): string[] {
   return tokens;
 }
 
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByRole("textbox", { name: "Message" }).fill(text);
-  await page.keyboard.press("Enter");
-}
-
-const lastReply = (page: Page) => page.locator('[data-role="assistant"]').last();
 const replyMarkdown = (page: Page) => lastReply(page).locator(".markdown");
 
 async function waitForCompleteReply(page: Page): Promise<void> {
@@ -86,7 +65,7 @@ const HOSTILE_REPLY = [
 describe("model output cannot run or load anything", () => {
   it("a reply full of HTML and script payloads, streamed in pieces, runs nothing, loads nothing and shows the HTML as text", async () => {
     chat.upstream.enqueue({ tokens: toTokens(HOSTILE_REPLY), delayMs: 20 });
-    open = await chat.openChat({ initScript: WATCH_REPLIES });
+    const open = await chat.openChat({ initScript: WATCH_REPLIES });
     const { page, context } = open;
     const requested: string[] = [];
     context.on("request", (request) => requested.push(request.url()));
@@ -128,7 +107,7 @@ describe("model output cannot run or load anything", () => {
   });
 
   it("the page is served with a Content-Security-Policy that only allows the app's own scripts and connections", async () => {
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const response = await open.page.goto(chat.app.baseUrl);
     const policy = (await response!.allHeaders())["content-security-policy"];
     expect(policy).toBeDefined();
@@ -177,7 +156,7 @@ describe("Markdown in replies", () => {
 
   it("renders code blocks with their language and exact text, lists, tables and safe new-tab links", async () => {
     chat.upstream.enqueue({ tokens: toTokens(RICH_REPLY), delayMs: 20 });
-    open = await chat.openChat();
+    const open = await chat.openChat();
     const { page } = open;
     await send(page, "Format something");
     await waitForCompleteReply(page);

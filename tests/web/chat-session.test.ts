@@ -2,26 +2,16 @@
  * ChatSession driving the real SDK over real HTTP against the real app, which talks to a fake OpenAI-compatible
  * upstream: what the person sees while a reply streams, Stop, regenerate, edit-and-resend, and the history sent.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createChatClient, type ChatClient } from "../../sdk/index.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+import { describe, expect, it } from "vitest";
+import type { ChatClient } from "../../sdk/index.js";
+import type { FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 import { prefixes, recordSession, storedConversation } from "./record-session.js";
 
 let upstream: FakeOpenAiUpstream;
-let app: TestApp;
 let client: ChatClient;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  app = await startTestApp(upstreamEnv(upstream.baseUrl));
-  client = createChatClient({ baseUrl: app.baseUrl });
-});
-afterAll(async () => {
-  await app.close();
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+useAppOnFakeUpstream((started) => ({ upstream, client } = started));
 
 /** What the upstream was asked in its latest request: the chat messages, as role and text. */
 function lastUpstreamMessages(): { role: string; content: string }[] {

@@ -4,29 +4,19 @@
  * The chat open in two tabs over one LocalStorage, and regenerate failing: what each keeps. Real SDK, real app,
  * fake upstream; the tabs share an in-memory Storage, and the `storage` event is delivered as the browser would.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createChatClient, type ChatClient } from "../../sdk/index.js";
+import { describe, expect, it } from "vitest";
+import type { ChatClient } from "../../sdk/index.js";
 import { ChatStore } from "../../web/src/lib/chat/chat-store.svelte.js";
 import { createConversationStorage } from "../../web/src/lib/storage/create-conversation-storage.js";
 import { STORAGE_KEY, type StoredStateV1_1 } from "../../web/src/lib/storage/storage-schema.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
 import { createMemoryStorage, type MemoryStorage } from "../helpers/memory-storage.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 let upstream: FakeOpenAiUpstream;
-let app: TestApp;
 let client: ChatClient;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  app = await startTestApp(upstreamEnv(upstream.baseUrl));
-  client = createChatClient({ baseUrl: app.baseUrl });
-});
-afterAll(async () => {
-  await app.close();
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+useAppOnFakeUpstream((started) => ({ upstream, client } = started));
 
 const openTab = (storage: MemoryStorage) => new ChatStore({ client, storage: createConversationStorage(() => storage), saveDelayMs: 20 });
 const saved = (storage: MemoryStorage) => JSON.parse(storage.getItem(STORAGE_KEY)!) as StoredStateV1_1;

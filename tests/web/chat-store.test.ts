@@ -5,33 +5,23 @@
  * conversations, when they are saved, and what a reload brings back.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createChatClient, type ChatClient } from "../../sdk/index.js";
+import { describe, expect, it } from "vitest";
+import type { ChatClient } from "../../sdk/index.js";
 import { ChatStore } from "../../web/src/lib/chat/chat-store.svelte.js";
 import type { ChatMessage } from "../../web/src/lib/chat/chat-message.js";
 import { createConversationStorage } from "../../web/src/lib/storage/create-conversation-storage.js";
 import { STORAGE_KEY, type StoredStateV1_1 } from "../../web/src/lib/storage/storage-schema.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
 import { createMemoryStorage, type MemoryStorage } from "../helpers/memory-storage.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 import { storedConversation } from "./record-session.js";
 
 const SAVE_DELAY_MS = 40;
 
 let upstream: FakeOpenAiUpstream;
-let app: TestApp;
 let client: ChatClient;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  app = await startTestApp(upstreamEnv(upstream.baseUrl));
-  client = createChatClient({ baseUrl: app.baseUrl });
-});
-afterAll(async () => {
-  await app.close();
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+useAppOnFakeUpstream((started) => ({ upstream, client } = started));
 
 function startStore(storage: MemoryStorage = createMemoryStorage(), onToken?: (reply: ChatMessage) => void) {
   return { storage, store: new ChatStore({ client, storage: createConversationStorage(() => storage), saveDelayMs: SAVE_DELAY_MS, onToken }) };

@@ -36,8 +36,8 @@ export interface ChatSessionDeps {
  */
 export class ChatSession {
   status = $state<ChatStatus>("ready");
-  /** Stats of the reply streaming now, or of the last one. */
-  stats = $state<ReplyStats | null>(null);
+  /** Stats of the reply streaming now, or of the last one. Replaced whole on every token, so not deeply proxied. */
+  stats = $state.raw<ReplyStats | null>(null);
   /** Why the last regenerate produced nothing (the previous reply was put back); shown in the status bar. */
   regenerateFailure = $state<MessageFailure | null>(null);
 
