@@ -18,7 +18,7 @@ import { request } from "node:http";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createParser } from "eventsource-parser";
-import { findFreePort } from "../tests/helpers/find-free-port.js";
+import { findFreePort } from "../fixtures/find-free-port.js";
 import type { UpstreamReport } from "./bench-upstream.js";
 import { summarise } from "./summarise-latencies.js";
 

@@ -11,8 +11,8 @@ import { readFileSync } from "node:fs";
 import { request, type ClientRequest } from "node:http";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startFakeOpenAiUpstream } from "../tests/fixtures/fake-openai-upstream.js";
-import { findFreePort } from "../tests/helpers/find-free-port.js";
+import { startFakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
+import { findFreePort } from "../fixtures/find-free-port.js";
 
 const { values } = parseArgs({
   options: {

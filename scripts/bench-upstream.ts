@@ -4,7 +4,7 @@
  * `{ type: "ready", baseUrl }`, and answers `{ type: "report" }` with every request's arrival and token write
  * times as epoch milliseconds (timeOrigin + now), comparable across processes on this machine.
  */
-import { startFakeOpenAiUpstream } from "../tests/fixtures/fake-openai-upstream.js";
+import { startFakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
 
 const tokensPerReply = Number(process.env.BENCH_TOKENS ?? 100);
 const delayMs = Number(process.env.BENCH_DELAY_MS ?? 50);

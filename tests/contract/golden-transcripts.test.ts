@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ErrorCode, ModelInfo } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../fixtures/fake-openai-upstream.js";
+import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
 import { postForSse, type PostOptions, type ReceivedEvent, type SseResult } from "../helpers/read-sse.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 
 /** Far above any test's length, so no heartbeat lands in a transcript (any that does is stripped anyway). */
 const NO_HEARTBEAT = { SSE_HEARTBEAT_MS: "600000" };

@@ -3,9 +3,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import spec from "../../generated/openapi.json" with { type: "json" };
 import { createSchemaValidator } from "../../server/validation/create-schema-validator.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
+import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import { expectEventsMatchContract } from "../helpers/expect-contract.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 import { createRequestArbitraries, type LabelledRequest } from "./fuzz-request-arbitraries.js";
 import { judgeRequest, type Expectation } from "./expected-outcomes.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { DEFAULT_TOKENS } from "../fixtures/fake-openai-upstream.js";
+import { DEFAULT_TOKENS } from "../../fixtures/fake-openai-upstream.js";
 import { exchange, lastReply, messageBox, send, WAIT, words } from "./chat-page.js";
 import { useChatInBrowser } from "./use-chat-in-browser.js";
 import type { StoredStateV1_1 } from "../../web/src/lib/storage/storage-schema.js";

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import type { FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
-import type { TestApp } from "../helpers/start-test-app.js";
+import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
 import { startChatInBrowser, type ChatInBrowser, type OpenChat, type OpenChatOptions } from "./start-chat-in-browser.js";
 
 /** One test file's chat in the browser; see {@link useChatInBrowser}. */

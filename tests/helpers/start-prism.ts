@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 
 import { resolve } from "node:path";
-import { findFreePort } from "./find-free-port.js";
+import { findFreePort } from "../../fixtures/find-free-port.js";
 
 const PRISM_BIN = resolve("node_modules/.bin/prism");
 const SPEC = resolve("openapi/streaming-api.yaml");

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { findFreePort } from "./find-free-port.js";
+import { findFreePort } from "../../fixtures/find-free-port.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /**

@@ -5,7 +5,7 @@
  * primary exits 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
+import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import { postForSse } from "../helpers/read-sse.js";
 import { startServerProcess, stopServerProcess, until, type ServerProcess } from "../helpers/start-server-process.js";
 

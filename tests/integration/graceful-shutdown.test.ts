@@ -12,7 +12,7 @@ import { request, type IncomingHttpHeaders } from "node:http";
 import { createParser } from "eventsource-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ErrorEvent, ErrorResponse } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../fixtures/fake-openai-upstream.js";
+import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
 import { expectEventsMatchContract, expectMatchesSchema, expectSseResponseMatchesContract } from "../helpers/expect-contract.js";
 import type { ReceivedEvent, SseResult } from "../helpers/read-sse.js";
 import { startServerProcess, stopServerProcess, until, type ServerProcess } from "../helpers/start-server-process.js";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CompleteEvent, Health, MessageResponse, TokenEvent } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
+import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import { expectEventsMatchContract, expectMatchesSchema } from "../helpers/expect-contract.js";
 import { payloads, postForSse } from "../helpers/read-sse.js";
-import { startTestApp, type TestApp } from "../helpers/start-test-app.js";
+import { startTestApp, type TestApp } from "../../fixtures/start-test-app.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ErrorResponse, MessageResponse } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../fixtures/fake-openai-upstream.js";
+import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
 import { expectMatchesSchema } from "../helpers/expect-contract.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 import { postJson, type HttpResult } from "../helpers/post-json.js";
 
 /** The checks every JSON error answer must pass, whatever its cause. */

@@ -1,7 +1,7 @@
 /** parseEventStream reading real HTTP response bodies written byte by byte by a raw server. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatSdkError, parseEventStream, type StreamEvent } from "../../sdk/index.js";
-import { SPLIT_TOKENS, startRawSseServer, type RawSseServer } from "../fixtures/raw-sse-server.js";
+import { SPLIT_TOKENS, startRawSseServer, type RawSseServer } from "../../fixtures/raw-sse-server.js";
 import { collect, collectUntilThrow, tokenContents } from "../helpers/collect-events.js";
 
 let raw: RawSseServer;

@@ -3,10 +3,10 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ChatSdkError, createChatClient, type ChatClient } from "../../sdk/index.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
-import { findDeadUrl, startRawSseServer, type RawSseServer } from "../fixtures/raw-sse-server.js";
+import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import { findDeadUrl, startRawSseServer, type RawSseServer } from "../../fixtures/raw-sse-server.js";
 import { collect, collectUntilThrow, tokenContents } from "../helpers/collect-events.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../helpers/start-test-app.js";
+import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 
 // A user presses Stop long after the request started, so a garbage collection has run by then; force one to make that deterministic.
 setFlagsFromString("--expose-gc");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureWebBuild } from "../../scripts/build-web.js";
-import { startTestApp, type TestApp } from "../helpers/start-test-app.js";
+import { startTestApp, type TestApp } from "../../fixtures/start-test-app.js";
 
 let outDir: string;
 let app: TestApp;

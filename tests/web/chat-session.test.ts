@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ChatClient } from "../../sdk/index.js";
-import type { FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 import { prefixes, recordSession, storedConversation } from "./record-session.js";
 

@@ -11,7 +11,7 @@ import { ChatStore } from "../../web/src/lib/chat/chat-store.svelte.js";
 import type { ChatMessage } from "../../web/src/lib/chat/chat-message.js";
 import { createConversationStorage } from "../../web/src/lib/storage/create-conversation-storage.js";
 import { STORAGE_KEY, type StoredStateV1_1 } from "../../web/src/lib/storage/storage-schema.js";
-import type { FakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import { createMemoryStorage, type MemoryStorage } from "../helpers/memory-storage.js";
 import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 import { storedConversation } from "./record-session.js";
