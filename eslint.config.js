@@ -5,6 +5,9 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 import svelteConfig from "./web/svelte.config.js";
 
+const LANGCHAIN_ONLY_IN_CHAT = { group: ["@langchain/*", "langchain", "langchain/*"], message: "Only server/chat/ imports LangChain." };
+const NO_SDK_IN_SERVER = { group: ["**/sdk/*", "**/sdk", "streaming-chat/sdk"], message: "The server imports contract types from contract/, never the SDK." };
+
 export default tseslint.config(
   { ignores: ["node_modules", "dist", "generated", "tmp", "coverage"] },
   js.configs.recommended,
@@ -17,6 +20,22 @@ export default tseslint.config(
       // Express and Node augment the global Express namespace this way.
       "@typescript-eslint/no-namespace": ["error", { allowDeclarations: true }],
     },
+  },
+  {
+    // LangChain stays behind the model port (server/chat/model-info.ts), so a provider change touches one folder; and
+    // the server speaks the contract (contract/), not the client, so it never imports the SDK.
+    files: ["**/*.{ts,svelte}"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [LANGCHAIN_ONLY_IN_CHAT] }],
+    },
+  },
+  {
+    files: ["server/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [LANGCHAIN_ONLY_IN_CHAT, NO_SDK_IN_SERVER] }] },
+  },
+  {
+    files: ["server/chat/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [NO_SDK_IN_SERVER] }] },
   },
   {
     files: ["web/**/*.{ts,svelte}"],

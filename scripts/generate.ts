@@ -1,6 +1,8 @@
 /**
- * Writes generated/ from the contract: `api.ts` (TypeScript types, by openapi-typescript) and
- * `openapi.json` (the same spec as JSON, which the server validates requests against at run time).
+ * Writes generated/ from the contract: `api.ts` (TypeScript types, by openapi-typescript), `constants.ts` (the
+ * schemas' limits and enums as values, for code that must enforce or show them: the UI's length limits, the list of
+ * retryable error codes) and `openapi.json` (the same spec as JSON, which the server validates requests against at
+ * run time).
  *
  *   tsx scripts/generate.ts            write the files
  *   tsx scripts/generate.ts --check    write nothing; exit 1 when a file is missing or stale
@@ -11,6 +13,7 @@ import { resolve, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import openapiTS, { astToString } from "openapi-typescript";
+import { renderConstants } from "./render-constants.js";
 
 const BANNER = "Generated from openapi/streaming-api.yaml by `npm run generate`. Do not edit by hand.";
 
@@ -31,6 +34,7 @@ async function renderFiles(specPath: string): Promise<Record<string, string>> {
   const ast = await openapiTS(structuredClone(spec) as unknown as Parameters<typeof openapiTS>[0], { alphabetize: false });
   return {
     "api.ts": `/* ${BANNER} */\n\n${astToString(ast)}`,
+    "constants.ts": `/* ${BANNER} */\n\n${renderConstants(spec)}`,
     "openapi.json": `${JSON.stringify({ "x-generated": BANNER, ...spec }, null, 2)}\n`,
   };
 }

@@ -4,3 +4,5 @@ export { ChatSdkError } from "./errors.js";
 export type { ChatSdkErrorOptions, ChatSdkErrorType } from "./errors.js";
 export { parseEventStream } from "./parse-event-stream.js";
 export type * from "./types.js";
+// The contract's limits and codes, so a client can check a message before sending it and decide on a retry.
+export { ERROR_CODES, isRetryableErrorCode, MAX_HISTORY_TURNS, MAX_MESSAGE_LENGTH, MAX_TURN_LENGTH } from "../contract/index.js";

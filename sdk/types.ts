@@ -1,41 +1,22 @@
-import type { components } from "../generated/api.js";
+import type { StreamEventName, WireStreamEvent } from "../contract/index.js";
 
-type Schemas = components["schemas"];
-
-/** Body of `POST /api/v1/messages`. */
-export type SendMessageRequest = Schemas["SendMessageRequest"];
-/** One earlier turn in {@link SendMessageRequest.history}. */
-export type ChatTurn = Schemas["ChatTurn"];
-/** The whole reply, as answered in JSON mode. */
-export type MessageResponse = Schemas["MessageResponse"];
-/** Body of `GET /api/v1/health`. */
-export type Health = Schemas["Health"];
-/** Which model produced a reply, and whether it is the built-in demo. */
-export type ModelInfo = Schemas["ModelInfo"];
-/** Token counts reported by the provider. */
-export type Usage = Schemas["Usage"];
-/** Every error the API answers before a stream starts. */
-export type ErrorResponse = Schemas["ErrorResponse"];
-/** Machine-readable error cause, shared by HTTP errors and `error` events. */
-export type ErrorCode = Schemas["ErrorCode"];
-
-/** An event as the contract frames it on the wire: `event` name, `id` and `data` payload. */
-type WireEvent = Schemas["StreamEvent"];
-
-/** The SSE event names the contract documents. */
-export type StreamEventName = WireEvent["event"];
-
-/** Each event's payload schema, by event name, as the contract's `StreamEvent` discriminator maps them. */
-export type StreamEventPayloads = {
-  [Event in WireEvent as Event["event"]]: Event["data"];
-};
-
-/** Payload of event `token`: the next non-empty piece of the reply. */
-export type TokenEvent = StreamEventPayloads["token"];
-/** Payload of event `complete`: the whole reply, sent once, last. */
-export type CompleteEvent = StreamEventPayloads["complete"];
-/** Payload of event `error`: why the stream failed, with everything already streamed. */
-export type ErrorEvent = StreamEventPayloads["error"];
+// The contract's shapes, for the SDK's users; the SDK adds only its own client-side shapes below.
+export type {
+  ChatTurn,
+  CompleteEvent,
+  ErrorCode,
+  ErrorEvent,
+  ErrorResponse,
+  FieldError,
+  Health,
+  MessageResponse,
+  ModelInfo,
+  SendMessageRequest,
+  StreamEventName,
+  StreamEventPayloads,
+  TokenEvent,
+  Usage,
+} from "../contract/index.js";
 
 /**
  * One parsed SSE event, discriminated by `type`.
@@ -46,7 +27,7 @@ export type ErrorEvent = StreamEventPayloads["error"];
  * }
  */
 export type StreamEvent = {
-  [Event in WireEvent as Event["event"]]: {
+  [Event in WireStreamEvent as Event["event"]]: {
     /** The SSE `event:` field. */
     type: Event["event"];
     /** The SSE `id:` field; increases within a stream. */

@@ -14,7 +14,7 @@ import { createMetricsRouter } from "./routes/metrics-router.js";
 import { createSchemaValidator } from "./validation/create-schema-validator.js";
 
 export interface AppDeps {
-  config: Pick<Config, "upstream" | "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent" | "corsOrigins">;
+  config: Pick<Config, "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent" | "corsOrigins">;
   chat: ChatModelHandle;
   logger: Logger;
   /** Admits and tracks replies; `main.ts` keeps it to end them on shutdown. */

@@ -1,10 +1,13 @@
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ChatOpenAI } from "@langchain/openai";
+import type { ModelInfo } from "../../contract/index.js";
 import type { Config } from "../config.js";
 import { DemoChatModel } from "./demo-chat-model.js";
 import type { ChatModelHandle } from "./model-info.js";
+import { streamReply } from "./stream-reply.js";
+import { toLangChainMessages } from "./to-langchain-messages.js";
 
-/** Builds the configured model: the offline demo, or `ChatOpenAI` against any OpenAI-compatible endpoint. */
-export function createChatModel({ model, upstream }: Pick<Config, "model" | "upstream">): ChatModelHandle {
+function createLangChainModel({ model, upstream }: Pick<Config, "model" | "upstream">): { model: BaseChatModel; info: ModelInfo } {
   if (model.provider === "demo") {
     return { model: new DemoChatModel({ tokenDelayMs: model.tokenDelayMs }), info: { provider: "demo", name: model.name, demo: true } };
   }
@@ -22,4 +25,13 @@ export function createChatModel({ model, upstream }: Pick<Config, "model" | "ups
     streamUsage: model.streamUsage,
   });
   return { model: chatModel, info: { provider: "openai-compatible", name: model.name, demo: false } };
+}
+
+/** Builds the configured model (the offline demo, or `ChatOpenAI` against any OpenAI-compatible endpoint) behind the {@link ChatModelHandle} port. */
+export function createChatModel(config: Pick<Config, "model" | "upstream">): ChatModelHandle {
+  const { model, info } = createLangChainModel(config);
+  return {
+    info,
+    streamReply: (request, options) => streamReply(model, toLangChainMessages(request), { ...options, upstream: config.upstream }),
+  };
 }

@@ -1,19 +1,18 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Usage } from "../../sdk/types.js";
+import type { Usage } from "../../contract/index.js";
 import type { UpstreamConfig } from "../config.js";
-import { classifyUpstreamError, UpstreamError } from "./upstream-error.js";
-
-/** What {@link streamReply} yields: each non-empty piece of text, then one `finish`. */
-export type ReplyPart = { type: "token"; content: string } | { type: "finish"; finishReason: string; usage?: Usage };
+import { ContractError } from "../replies/contract-error.js";
+import { classifyProviderError } from "./classify-provider-error.js";
+import type { ReplyPart } from "./reply-part.js";
 
 export interface StreamReplyOptions {
   /** Aborted when the client goes away: the model call is cancelled at once. */
   signal: AbortSignal;
   upstream: UpstreamConfig;
   /** Told of each retry, for logging. */
-  onRetry?: (attempt: number, error: UpstreamError, delayMs: number) => void;
+  onRetry?: (attempt: number, error: ContractError, delayMs: number) => void;
 }
 
 const BASE_BACKOFF_MS = 250;
@@ -33,7 +32,7 @@ function toUsage(chunk: AIMessageChunk): Usage | undefined {
   return usage ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, totalTokens: usage.total_tokens } : undefined;
 }
 
-function backoffMs(attempt: number, error: UpstreamError): number {
+function backoffMs(attempt: number, error: ContractError): number {
   if (error.retryAfterMs !== undefined) return error.retryAfterMs;
   const exponential = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
   return exponential / 2 + Math.random() * (exponential / 2);
@@ -45,7 +44,7 @@ function backoffMs(attempt: number, error: UpstreamError): number {
  * - Empty chunks (the role chunk, the finish chunk, the usage chunk) are never yielded as tokens.
  * - Failures before the first token are retried (bounded, honouring `Retry-After`, within the first-token
  *   deadline); after it they are not, since the client already has part of the text.
- * - Failures are thrown as {@link UpstreamError}; the caller's abort is rethrown as its reason.
+ * - Failures are thrown as a {@link ContractError}; the caller's abort is rethrown as its reason.
  */
 export async function* streamReply(model: BaseChatModel, messages: BaseMessage[], options: StreamReplyOptions): AsyncGenerator<ReplyPart, void, undefined> {
   const { signal, upstream } = options;
@@ -88,7 +87,7 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
       }
       // Every OpenAI-compatible server ends a reply with a finish_reason; a stream that just stops was cut off.
       if (finishReason === undefined) {
-        throw new UpstreamError("upstream_unavailable", 503, true, "The model provider ended the stream before finishing the reply.");
+        throw new ContractError("upstream_unavailable", "The model provider ended the stream before finishing the reply.");
       }
       yield { type: "finish", finishReason, ...(usage ? { usage } : {}) };
       return;
@@ -102,10 +101,10 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
       const timeout = attemptController.signal.reason;
       if (timeout instanceof TimeoutReason) {
         throw timeout.message === "idle"
-          ? new UpstreamError("upstream_timeout", 504, true, `The model provider went silent for ${upstream.idleTimeoutMs} ms.`)
-          : new UpstreamError("upstream_timeout", 504, true, `The model provider sent nothing within ${upstream.firstTokenTimeoutMs} ms.`);
+          ? new ContractError("upstream_timeout", `The model provider went silent for ${upstream.idleTimeoutMs} ms.`)
+          : new ContractError("upstream_timeout", `The model provider sent nothing within ${upstream.firstTokenTimeoutMs} ms.`);
       }
-      const failure = classifyUpstreamError(error);
+      const failure = classifyProviderError(error);
       const delay = backoffMs(attempt, failure);
       if (sentAny || !failure.retryable || attempt >= upstream.maxRetries || performance.now() + delay >= firstTokenDeadline) throw failure;
       options.onRetry?.(attempt + 1, failure, delay);

@@ -1,5 +1,5 @@
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
-import type { ChatTurn, SendMessageRequest } from "../../sdk/types.js";
+import type { ChatTurn, SendMessageRequest } from "../../contract/index.js";
 
 const BY_ROLE: Record<ChatTurn["role"], (content: string) => BaseMessage> = {
   user: (content) => new HumanMessage(content),

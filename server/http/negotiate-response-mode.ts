@@ -1,7 +1,6 @@
 import type { Request, RequestHandler } from "express";
-import { HttpError } from "../errors.js";
-
-export type ResponseMode = "sse" | "json";
+import type { ResponseMode } from "../../contract/index.js";
+import { ContractError } from "../replies/contract-error.js";
 
 declare global {
   namespace Express {
@@ -62,7 +61,7 @@ export function chooseResponseMode(req: Request): ResponseMode | undefined {
 export const negotiateResponseMode: RequestHandler = (req, res, next) => {
   const mode = chooseResponseMode(req);
   if (mode === undefined) {
-    throw new HttpError(406, "not_acceptable", `Accept must allow application/json or name text/event-stream, got: ${req.get("accept")}`);
+    throw new ContractError("not_acceptable", `Accept must allow application/json or name text/event-stream, got: ${req.get("accept")}`);
   }
   res.locals.responseMode = mode;
   next();

@@ -1,7 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-export type ReplyMode = "sse" | "json";
-
 /** The service's Prometheus metrics, in a registry of their own (one per app, so tests do not share counters). */
 export interface Metrics {
   registry: Registry;

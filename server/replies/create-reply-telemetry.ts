@@ -1,27 +1,33 @@
-import type { ErrorCode } from "../../sdk/types.js";
-import type { UpstreamError } from "../chat/upstream-error.js";
+import type { ResponseMode } from "../../contract/index.js";
 import type { Logger } from "../logger.js";
-import type { Metrics, ReplyMode } from "../observability/create-metrics.js";
+import type { Metrics } from "../observability/create-metrics.js";
+import type { ContractError } from "./contract-error.js";
 
-/** Logs and metrics for one reply, so the reply code says what happened once and both stay in step. */
+/**
+ * Logs and metrics for one reply, so the reply code says what happened once and both stay in step. A reply ends
+ * exactly once: the first of completed, failed or aborted counts, and any later report is ignored, so
+ * `started = completed + failed + aborted` holds and the success rate computed from them is honest.
+ */
 export interface ReplyTelemetry {
   /** Called per token: only counts, so it costs nothing measurable on the hot path. */
-  token(content: string): void;
-  /** Shaped as streamReply's `onRetry`, so it can be passed as is. */
-  retry(attempt: number, error: UpstreamError, delayMs: number): void;
+  token(): void;
+  /** Shaped as the model handle's `onRetry`, so it can be passed as is. */
+  retry(attempt: number, error: ContractError, delayMs: number): void;
   completed(finishReason: string, content: string): void;
-  failed(code: ErrorCode, partialLength: number, error: unknown): void;
-  aborted(reason: "client" | "shutdown", partialLength: number): void;
+  /** The reply failed; `failure` carries the code, the cause and the text produced so far. */
+  failed(failure: ContractError): void;
+  /** The client left, or shutdown's grace period ran out; `partialContent` is the text produced so far. */
+  aborted(reason: "client" | "shutdown", partialContent: string): void;
 }
 
 export interface ReplyTelemetryOptions {
   log: Logger;
   metrics: Metrics;
-  mode: ReplyMode;
+  mode: ResponseMode;
   model: string;
   /** The user's message, logged only when content logging is on. */
   prompt: string;
-  /** Log prompt and reply text (off by default: they may hold personal data). */
+  /** Log prompt and reply text, partial replies included (off by default: they may hold personal data). */
   logContent: boolean;
 }
 
@@ -29,8 +35,16 @@ export function createReplyTelemetry({ log, metrics, mode, model, prompt, logCon
   const startedAt = performance.now();
   let firstTokenAt: number | undefined;
   let tokens = 0;
+  let ended = false;
   const elapsedMs = () => Math.round(performance.now() - startedAt);
-  const observeDuration = () => metrics.duration.observe({ mode }, (performance.now() - startedAt) / 1000);
+  /** Marks the reply ended; false when it already was (the report is then dropped). */
+  const end = () => {
+    if (ended) return false;
+    ended = true;
+    metrics.duration.observe({ mode }, (performance.now() - startedAt) / 1000);
+    return true;
+  };
+  const partial = (text: string) => ({ partialLength: text.length, ...(logContent ? { partialContent: text } : {}) });
 
   metrics.started.inc({ mode });
   log.info({ mode, model, ...(logContent ? { prompt } : {}) }, "stream started");
@@ -49,23 +63,26 @@ export function createReplyTelemetry({ log, metrics, mode, model, prompt, logCon
       log.warn({ mode, attempt, code, delayMs: Math.round(delayMs) }, "retrying model call");
     },
     completed(finishReason, content) {
-      observeDuration();
+      if (!end()) return;
       metrics.completed.inc({ mode });
       const streamingSeconds = firstTokenAt === undefined ? 0 : (performance.now() - firstTokenAt) / 1000;
       if (tokens > 1 && streamingSeconds > 0) metrics.tokensPerSecond.observe({ mode }, (tokens - 1) / streamingSeconds);
       const timeToFirstTokenMs = firstTokenAt === undefined ? undefined : Math.round(firstTokenAt - startedAt);
       log.info({ mode, tokens, durationMs: elapsedMs(), timeToFirstTokenMs, finishReason, ...(logContent ? { content } : {}) }, "stream complete");
     },
-    failed(code, partialLength, error) {
-      observeDuration();
+    failed(failure) {
+      if (!end()) return;
+      const { code } = failure;
       metrics.failed.inc({ mode, code });
       if (code.startsWith("upstream_")) metrics.upstreamErrors.inc({ code });
-      log[code === "internal" ? "error" : "warn"]({ mode, err: error, code, tokens, partialLength, durationMs: elapsedMs() }, "stream failed");
+      const fields = { mode, err: failure.cause ?? failure, code, tokens, ...partial(failure.partialContent), durationMs: elapsedMs() };
+      log[code === "internal" ? "error" : "warn"](fields, "stream failed");
     },
-    aborted(reason, partialLength) {
-      observeDuration();
+    aborted(reason, partialContent) {
+      if (!end()) return;
       metrics.aborted.inc({ mode, reason });
-      log.info({ mode, reason, tokens, partialLength, durationMs: elapsedMs() }, reason === "client" ? "stream aborted by client" : "stream ended by shutdown");
+      const message = reason === "client" ? "stream aborted by client" : "stream ended by shutdown";
+      log.info({ mode, reason, tokens, ...partial(partialContent), durationMs: elapsedMs() }, message);
     },
   };
 }

@@ -1,16 +1,15 @@
 import type { ServerResponse } from "node:http";
+import { ContractError } from "./contract-error.js";
 
 /** Seconds a client should wait before retrying a request the server refused or cut short while restarting. */
-export const SHUTDOWN_RETRY_AFTER_SECONDS = 2;
+const SHUTDOWN_RETRY_AFTER_SECONDS = 2;
+/** Seconds a client should wait before retrying when the server is at its limit: replies end every few seconds. */
+const OVERLOADED_RETRY_AFTER_SECONDS = 1;
 
-/** Why a reply was aborted by the server rather than by its client. */
-export class ServerShutdownError extends Error {
-  override readonly name = "ServerShutdownError";
-  readonly retryAfterSeconds = SHUTDOWN_RETRY_AFTER_SECONDS;
-  constructor() {
-    super("The server is restarting; send the request again.");
-  }
-}
+/** The abort reason of every reply still running when shutdown's grace period ends (and the refusal of new ones). */
+const SHUTDOWN = new ContractError("server_shutdown", "The server is restarting; send the request again.", {
+  retryAfterMs: SHUTDOWN_RETRY_AFTER_SECONDS * 1000,
+});
 
 /** A running reply: its abort signal (client gone, or server shutting down) and its end. */
 export interface ActiveReply {
@@ -21,15 +20,15 @@ export interface ActiveReply {
 export interface ReplyRegistry {
   /** Replies running now (SSE and JSON alike: each holds a model call). */
   readonly active: number;
-  readonly shuttingDown: boolean;
   /**
-   * Registers a reply for `res`, or returns the reason it cannot run. The reply is released when `res` closes;
-   * its signal aborts when the client disconnects before the response finished, or on shutdown.
+   * Registers a reply for `res`, or returns why it cannot run (`overloaded`, `server_shutdown`). The reply is released
+   * when `res` closes; its signal aborts when the client disconnects before the response finished (reason: a plain
+   * `Error`), or on shutdown (reason: a `server_shutdown` {@link ContractError}).
    */
-  admit(res: ServerResponse): ActiveReply | "overloaded" | "shutting_down";
+  admit(res: ServerResponse): ActiveReply | ContractError;
   /**
-   * Stops admitting, lets running replies finish for `graceMs`, then aborts the rest with a
-   * {@link ServerShutdownError} and waits until every response has closed.
+   * Stops admitting, lets running replies finish for `graceMs`, then aborts the rest with a `server_shutdown`
+   * {@link ContractError} and waits until every response has closed.
    */
   shutDown(graceMs: number): Promise<void>;
 }
@@ -43,12 +42,13 @@ export function createReplyRegistry({ maxConcurrent }: { maxConcurrent: number }
     get active() {
       return running.size;
     },
-    get shuttingDown() {
-      return shuttingDown !== undefined;
-    },
     admit(res) {
-      if (shuttingDown) return "shutting_down";
-      if (running.size >= maxConcurrent) return "overloaded";
+      if (shuttingDown) return SHUTDOWN;
+      if (running.size >= maxConcurrent) {
+        return new ContractError("overloaded", "The server is at its limit of concurrent replies; retry shortly.", {
+          retryAfterMs: OVERLOADED_RETRY_AFTER_SECONDS * 1000,
+        });
+      }
       const controller = new AbortController();
       // A response that already closed would never emit "close" again, and so never release its slot.
       if (res.destroyed || res.writableFinished) {
@@ -69,7 +69,7 @@ export function createReplyRegistry({ maxConcurrent }: { maxConcurrent: number }
         if (running.size === 0) return;
         const empty = new Promise<void>((resolve) => (onEmpty = resolve));
         const grace = setTimeout(() => {
-          for (const controller of running.values()) controller.abort(new ServerShutdownError());
+          for (const controller of running.values()) controller.abort(SHUTDOWN);
         }, graceMs);
         await empty;
         clearTimeout(grace);

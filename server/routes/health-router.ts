@@ -1,5 +1,5 @@
 import { Router } from "express";
-import type { Health, ModelInfo } from "../../sdk/types.js";
+import type { Health, ModelInfo } from "../../contract/index.js";
 
 /** `GET /health`: the server is up, and which model answers (flagging the demo). */
 export function createHealthRouter(info: ModelInfo): Router {

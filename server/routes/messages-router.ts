@@ -1,20 +1,19 @@
 import express, { Router, type RequestHandler } from "express";
-import type { SendMessageRequest } from "../../sdk/types.js";
-import { toLangChainMessages } from "../chat/to-langchain-messages.js";
+import type { SendMessageRequest } from "../../contract/index.js";
 import type { ChatModelHandle } from "../chat/model-info.js";
 import type { Config } from "../config.js";
-import { HttpError } from "../errors.js";
 import { negotiateResponseMode } from "../http/negotiate-response-mode.js";
 import { requireJsonContentType } from "../http/require-json-content-type.js";
 import type { Metrics } from "../observability/create-metrics.js";
+import { ContractError } from "../replies/contract-error.js";
 import { createReplyTelemetry } from "../replies/create-reply-telemetry.js";
-import { SHUTDOWN_RETRY_AFTER_SECONDS, type ReplyRegistry } from "../replies/reply-registry.js";
+import type { ReplyRegistry } from "../replies/reply-registry.js";
+import { sendJsonReply } from "../replies/send-json-reply.js";
+import { sendSseReply } from "../replies/send-sse-reply.js";
 import type { SchemaValidator } from "../validation/create-schema-validator.js";
-import { sendJsonReply } from "./send-json-reply.js";
-import { sendSseReply } from "./send-sse-reply.js";
 
 export interface MessagesRouterDeps {
-  config: Pick<Config, "upstream" | "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent">;
+  config: Pick<Config, "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent">;
   chat: ChatModelHandle;
   validator: SchemaValidator;
   replies: ReplyRegistry;
@@ -29,16 +28,13 @@ function validateBody(validator: SchemaValidator): RequestHandler {
     if (problems.length > 0) {
       const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(({ path, message }) => `${path || "(body)"} ${message}`);
       const more = problems.length > MAX_LISTED_PROBLEMS ? ` (and ${problems.length - MAX_LISTED_PROBLEMS} more)` : "";
-      throw new HttpError(400, "invalid_request", `The request body does not match SendMessageRequest: ${listed.join("; ")}${more}`, {
+      throw new ContractError("invalid_request", `The request body does not match SendMessageRequest: ${listed.join("; ")}${more}`, {
         details: problems,
       });
     }
     next();
   };
 }
-
-/** Seconds a client should wait before retrying when the server is full or restarting. */
-const RETRY_AFTER_SECONDS = { overloaded: 1, shutting_down: SHUTDOWN_RETRY_AFTER_SECONDS } as const;
 
 /** `POST /messages`: negotiate the response mode → check and parse the body → validate it against the spec → admit → reply. */
 export function createMessagesRouter({ config, chat, validator, replies, metrics }: MessagesRouterDeps): Router {
@@ -53,17 +49,18 @@ export function createMessagesRouter({ config, chat, validator, replies, metrics
     validateBody(validator),
     async (req, res) => {
       const admitted = replies.admit(res);
-      if (admitted === "overloaded" || admitted === "shutting_down") {
-        const code = admitted === "overloaded" ? "overloaded" : "server_shutdown";
-        metrics.rejected.inc({ code });
-        const message = admitted === "overloaded" ? "The server is at its limit of concurrent replies; retry shortly." : "The server is restarting; retry shortly.";
-        throw new HttpError(503, code, message, { retryAfterSeconds: RETRY_AFTER_SECONDS[admitted] });
+      if (admitted instanceof ContractError) {
+        metrics.rejected.inc({ code: admitted.code });
+        throw admitted;
       }
+      // Sound because validateBody ran first.
       const request = req.body as SendMessageRequest;
       const log = request.conversationId ? res.locals.log.child({ conversationId: request.conversationId }) : res.locals.log;
       const mode = res.locals.responseMode;
       const telemetry = createReplyTelemetry({ log, metrics, mode, model: chat.info.name, prompt: request.message, logContent: config.logContent });
-      const context = { res, chat, messages: toLangChainMessages(request), upstream: config.upstream, signal: admitted.signal, telemetry };
+      const { signal } = admitted;
+      const parts = chat.streamReply(request, { signal, onRetry: telemetry.retry });
+      const context = { res, parts, model: chat.info, signal, telemetry };
       if (mode === "sse") await sendSseReply(context, { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs });
       else await sendJsonReply(context);
     },

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { StreamEventName, StreamEventPayloads } from "../../sdk/types.js";
+import type { StreamEventName, StreamEventPayloads } from "../../contract/index.js";
 import { formatSseComment, formatSseFrame } from "./format-sse-frame.js";
 import { SSE_HEADERS } from "./sse-headers.js";
 

@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import spec from "../../generated/openapi.json" with { type: "json" };
-import type { ErrorResponse } from "../../sdk/types.js";
+import type { ErrorResponse } from "../../contract/index.js";
 
 export type FieldError = NonNullable<ErrorResponse["error"]["details"]>[number];
 type SchemaName = keyof typeof spec.components.schemas;

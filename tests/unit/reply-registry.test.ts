@@ -1,7 +1,8 @@
 import { EventEmitter } from "node:events";
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { createReplyRegistry, ServerShutdownError } from "../../server/replies/reply-registry.js";
+import { ContractError } from "../../server/replies/contract-error.js";
+import { createReplyRegistry } from "../../server/replies/reply-registry.js";
 
 /** Just enough of a ServerResponse for the registry: it only listens for "close" and reads two flags. */
 function fakeResponse(state: { destroyed?: boolean; writableFinished?: boolean } = {}) {
@@ -15,7 +16,7 @@ describe("createReplyRegistry", () => {
     const first = fakeResponse();
     expect(registry.admit(first)).toHaveProperty("signal");
     expect(registry.admit(fakeResponse())).toHaveProperty("signal");
-    expect(registry.admit(fakeResponse())).toBe("overloaded");
+    expect(registry.admit(fakeResponse())).toMatchObject({ code: "overloaded", status: 503, retryAfterSeconds: 1 });
     first.emit("close");
     expect(registry.active).toBe(1);
     expect(registry.admit(fakeResponse())).toHaveProperty("signal");
@@ -25,7 +26,7 @@ describe("createReplyRegistry", () => {
     const registry = createReplyRegistry({ maxConcurrent: 5 });
     const res = fakeResponse();
     const reply = registry.admit(res);
-    if (typeof reply === "string") throw new Error("not admitted");
+    if (reply instanceof ContractError) throw reply;
     res.emit("close");
     expect(reply.signal.aborted).toBe(true);
   });
@@ -33,7 +34,7 @@ describe("createReplyRegistry", () => {
   it("does not hold a slot for a response that already closed", () => {
     const registry = createReplyRegistry({ maxConcurrent: 1 });
     const reply = registry.admit(fakeResponse({ destroyed: true }));
-    expect(typeof reply === "string" ? reply : reply.signal.aborted).toBe(true);
+    expect(reply instanceof ContractError ? reply.code : reply.signal.aborted).toBe(true);
     expect(registry.active).toBe(0);
   });
 
@@ -41,13 +42,13 @@ describe("createReplyRegistry", () => {
     const registry = createReplyRegistry({ maxConcurrent: 5 });
     const res = fakeResponse();
     const reply = registry.admit(res);
-    if (typeof reply === "string") throw new Error("not admitted");
+    if (reply instanceof ContractError) throw reply;
     reply.signal.addEventListener("abort", () => res.emit("close"));
     const first = registry.shutDown(20);
     const second = registry.shutDown(20);
-    expect(registry.admit(fakeResponse())).toBe("shutting_down");
+    expect(registry.admit(fakeResponse())).toMatchObject({ code: "server_shutdown", status: 503 });
     await Promise.all([first, second]);
-    expect(reply.signal.reason).toBeInstanceOf(ServerShutdownError);
+    expect(reply.signal.reason).toMatchObject({ code: "server_shutdown", retryable: true, retryAfterSeconds: 2 });
     expect(registry.active).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { ChatClient } from "streaming-chat/sdk";
-import { ChatSdkError } from "streaming-chat/sdk";
+import { ChatSdkError, MAX_MESSAGE_LENGTH } from "streaming-chat/sdk";
 import type { ChatMessage, MessageFailure, ReplyStats } from "./chat-message.js";
 import type { Conversation } from "./conversation.svelte.js";
 import { UNTITLED } from "./conversation.svelte.js";
@@ -8,7 +8,7 @@ import { isoNow } from "./iso-now.js";
 import { describeErrorEvent, describeThrown, interruptedByReload } from "./describe-failure.js";
 import { ReplyTimer } from "./reply-stats.js";
 import { titleFromText } from "../storage/read-stored-state.js";
-import { MAX_TURN_LENGTH, toSendMessageRequest } from "./to-send-message-request.js";
+import { toSendMessageRequest } from "./to-send-message-request.js";
 
 /** What the session is doing: the status bar shows it. */
 export type ChatStatus = "ready" | "sending" | "streaming" | "error";
@@ -71,7 +71,7 @@ export class ChatSession {
     if (conversation.title === UNTITLED && !conversation.messages.some((message) => message.role === "user")) {
       conversation.title = titleFromText(content);
     }
-    conversation.messages.push({ id: createId(), role: "user", content: content.slice(0, MAX_TURN_LENGTH), state: "complete", createdAt: isoNow() });
+    conversation.messages.push({ id: createId(), role: "user", content: content.slice(0, MAX_MESSAGE_LENGTH), state: "complete", createdAt: isoNow() });
     conversation.draft = "";
     await this.#streamReply();
     return true;
@@ -105,7 +105,7 @@ export class ChatSession {
     const index = this.conversation.messages.findIndex((message) => message.id === messageId);
     if (this.busy || content === "" || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
     this.conversation.messages.splice(index + 1);
-    this.conversation.messages[index]!.content = content.slice(0, MAX_TURN_LENGTH);
+    this.conversation.messages[index]!.content = content.slice(0, MAX_MESSAGE_LENGTH);
     await this.#streamReply();
     return true;
   }

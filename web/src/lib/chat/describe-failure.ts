@@ -1,4 +1,4 @@
-import { ChatSdkError, type ErrorCode, type ErrorEvent } from "streaming-chat/sdk";
+import { ChatSdkError, isRetryableErrorCode, type ErrorCode, type ErrorEvent } from "streaming-chat/sdk";
 import type { MessageFailure } from "./chat-message.js";
 
 /** What each contract error code means to the person chatting. */
@@ -55,7 +55,7 @@ export function describeThrown(error: unknown): MessageFailure {
     case "http_error": {
       const code = error.body?.error.code;
       if (code) {
-        const retryable = ["overloaded", "server_shutdown", "upstream_rate_limited", "upstream_unavailable", "upstream_timeout", "upstream_error", "internal"].includes(code);
+        const retryable = isRetryableErrorCode(code);
         return { code, message: withWait(SENTENCES[code] ?? error.body!.error.message, error.retryAfterSeconds), retryable, ...wait, ...requestId };
       }
       return { code: "internal", message: `The chat server answered with an unexpected response (status ${error.status ?? "unknown"}).`, retryable: true, ...requestId };

@@ -1,32 +1,4 @@
-import type { ErrorCode } from "../../sdk/types.js";
-
-/**
- * A failed model call, already classified: the contract's error code, the HTTP status used in JSON mode,
- * and whether repeating the request may help.
- */
-export class UpstreamError extends Error {
-  override readonly name = "UpstreamError";
-
-  /** Text already produced when the call failed; set by whoever consumed the stream. */
-  partialContent?: string;
-
-  constructor(
-    readonly code: ErrorCode,
-    readonly httpStatus: number,
-    readonly retryable: boolean,
-    message: string,
-    /** The provider's `Retry-After`, in ms, when it sent one. */
-    readonly retryAfterMs?: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-
-  /** `Retry-After` in whole seconds, as HTTP and the `error` event carry it. */
-  get retryAfterSeconds(): number | undefined {
-    return this.retryAfterMs === undefined ? undefined : Math.ceil(this.retryAfterMs / 1000);
-  }
-}
+import { ContractError } from "../replies/contract-error.js";
 
 interface ProviderErrorShape {
   status?: unknown;
@@ -54,9 +26,12 @@ export function readRetryAfterMs(error: ProviderErrorShape, now = Date.now()): n
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Maps whatever the OpenAI client or LangChain threw to an {@link UpstreamError}. */
-export function classifyUpstreamError(error: unknown): UpstreamError {
-  if (error instanceof UpstreamError) return error;
+/**
+ * Maps whatever the OpenAI client or LangChain threw to the contract's error: the provider's status, a broken
+ * connection, a malformed chunk or an error object mid-stream each get their code; anything else is a bug of ours.
+ */
+export function classifyProviderError(error: unknown): ContractError {
+  if (error instanceof ContractError) return error;
   const shape = (typeof error === "object" && error !== null ? error : {}) as ProviderErrorShape;
   const status = typeof shape.status === "number" ? shape.status : undefined;
   const options = { cause: error };
@@ -64,35 +39,35 @@ export function classifyUpstreamError(error: unknown): UpstreamError {
   if (status !== undefined) {
     const retryAfterMs = readRetryAfterMs(shape);
     if (status === 401 || status === 403) {
-      return new UpstreamError("upstream_auth", 502, false, `The model provider rejected the credentials (HTTP ${status}).`, undefined, options);
+      return new ContractError("upstream_auth", `The model provider rejected the credentials (HTTP ${status}).`, options);
     }
     if (status === 429) {
-      return new UpstreamError("upstream_rate_limited", 503, true, "The model provider is rate-limiting requests (HTTP 429).", retryAfterMs, options);
+      return new ContractError("upstream_rate_limited", "The model provider is rate-limiting requests (HTTP 429).", { ...options, retryAfterMs });
     }
     if (status === 408) {
-      return new UpstreamError("upstream_timeout", 504, true, "The model provider timed out (HTTP 408).", retryAfterMs, options);
+      return new ContractError("upstream_timeout", "The model provider timed out (HTTP 408).", { ...options, retryAfterMs });
     }
     if (status >= 500) {
-      return new UpstreamError("upstream_unavailable", 503, true, `The model provider is unavailable (HTTP ${status}).`, retryAfterMs, options);
+      return new ContractError("upstream_unavailable", `The model provider is unavailable (HTTP ${status}).`, { ...options, retryAfterMs });
     }
     const hint = status === 404 ? " Check OPENAI_MODEL and OPENAI_BASE_URL." : "";
-    return new UpstreamError("upstream_error", 502, false, `The model provider answered with HTTP ${status}.${hint}`, undefined, options);
+    return new ContractError("upstream_error", `The model provider answered with HTTP ${status}.${hint}`, options);
   }
   // An `{"error": …}` object inside the stream: the provider failed mid-reply and said so (no HTTP status by then).
   if ((error as { constructor?: { name?: string } } | null)?.constructor?.name === "APIError" || typeof (shape as { error?: unknown }).error === "object") {
-    return new UpstreamError("upstream_error", 502, true, "The model provider reported an error in the middle of the reply.", undefined, options);
+    return new ContractError("upstream_error", "The model provider reported an error in the middle of the reply.", { ...options, retryable: true });
   }
   if (shape.name === "TimeoutError") {
-    return new UpstreamError("upstream_timeout", 504, true, "The model provider did not answer in time.", undefined, options);
+    return new ContractError("upstream_timeout", "The model provider did not answer in time.", options);
   }
   if (error instanceof SyntaxError) {
-    return new UpstreamError("upstream_error", 502, true, "The model provider sent a chunk that is not valid JSON.", undefined, options);
+    return new ContractError("upstream_error", "The model provider sent a chunk that is not valid JSON.", { ...options, retryable: true });
   }
   if (isConnectionFailure(error)) {
-    return new UpstreamError("upstream_unavailable", 503, true, "The connection to the model provider failed before the reply was finished.", undefined, options);
+    return new ContractError("upstream_unavailable", "The connection to the model provider failed before the reply was finished.", options);
   }
   // Anything else is a bug on our side: not the provider's fault, and not worth a retry.
-  return new UpstreamError("internal", 500, false, "An unexpected error occurred while reading the model's reply.", undefined, options);
+  return new ContractError("internal", "An unexpected error occurred while reading the model's reply.", options);
 }
 
 const CONNECTION_MESSAGES = new Set(["terminated", "fetch failed", "other side closed"]);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { classifyUpstreamError, readRetryAfterMs } from "../../server/chat/upstream-error.js";
+import { classifyProviderError, readRetryAfterMs } from "../../server/chat/classify-provider-error.js";
 
-describe("classifyUpstreamError", () => {
+describe("classifyProviderError", () => {
   it("treats a bug in our own code as internal and not retryable, never as the provider's failure", () => {
-    expect(classifyUpstreamError(new TypeError("Cannot read properties of null (reading 'map')"))).toMatchObject({
+    expect(classifyProviderError(new TypeError("Cannot read properties of null (reading 'map')"))).toMatchObject({
       code: "internal",
-      httpStatus: 500,
+      status: 500,
       retryable: false,
     });
   });
@@ -15,20 +15,20 @@ describe("classifyUpstreamError", () => {
     const refused = Object.assign(new Error("Connection error."), { name: "APIConnectionError" });
     const econnreset = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
     for (const error of [reset, refused, econnreset]) {
-      expect(classifyUpstreamError(error)).toMatchObject({ code: "upstream_unavailable", httpStatus: 503, retryable: true });
+      expect(classifyProviderError(error)).toMatchObject({ code: "upstream_unavailable", status: 503, retryable: true });
     }
   });
 
   it("maps provider statuses to the contract's codes", () => {
-    expect(classifyUpstreamError({ status: 401 })).toMatchObject({ code: "upstream_auth", httpStatus: 502, retryable: false });
-    expect(classifyUpstreamError({ status: 404 })).toMatchObject({ code: "upstream_error", httpStatus: 502, retryable: false });
-    expect(classifyUpstreamError({ status: 429, headers: new Headers({ "retry-after": "3" }) })).toMatchObject({
+    expect(classifyProviderError({ status: 401 })).toMatchObject({ code: "upstream_auth", status: 502, retryable: false });
+    expect(classifyProviderError({ status: 404 })).toMatchObject({ code: "upstream_error", status: 502, retryable: false });
+    expect(classifyProviderError({ status: 429, headers: new Headers({ "retry-after": "3" }) })).toMatchObject({
       code: "upstream_rate_limited",
       retryable: true,
       retryAfterMs: 3000,
       retryAfterSeconds: 3,
     });
-    expect(classifyUpstreamError({ status: 502 })).toMatchObject({ code: "upstream_unavailable", httpStatus: 503 });
+    expect(classifyProviderError({ status: 502 })).toMatchObject({ code: "upstream_unavailable", status: 503 });
   });
 });
 

@@ -1,0 +1,38 @@
+import type { Response } from "express";
+import type { ModelInfo } from "../../contract/index.js";
+import type { ReplyPart } from "../chat/reply-part.js";
+import { ContractError } from "./contract-error.js";
+import type { ReplyTelemetry } from "./create-reply-telemetry.js";
+import { toContractError } from "./to-contract-error.js";
+
+/** Everything needed to answer one validated, admitted message request, in either response mode. */
+export interface ReplyContext {
+  res: Response;
+  /** The model's reply; iterating it makes the model call. */
+  parts: AsyncIterable<ReplyPart>;
+  model: ModelInfo;
+  /** Aborts when the client disconnects (a plain `Error`) or the server shuts down (a `server_shutdown` {@link ContractError}). */
+  signal: AbortSignal;
+  telemetry: ReplyTelemetry;
+}
+
+export function createMessageId(): string {
+  return `msg_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
+/**
+ * Settles a reply that ended before its `finish`: reports it (exactly one of aborted or failed) and returns the
+ * failure to tell the client, carrying the text produced so far; `undefined` when the client itself left, since there
+ * is no one left to tell.
+ */
+export function settleInterruptedReply(thrown: unknown, { signal, telemetry }: ReplyContext, partialContent: string): ContractError | undefined {
+  const shutdown = signal.aborted && signal.reason instanceof ContractError;
+  if (signal.aborted && !shutdown) {
+    telemetry.aborted("client", partialContent);
+    return undefined;
+  }
+  const failure = toContractError(shutdown ? signal.reason : thrown).withPartialContent(partialContent);
+  if (shutdown) telemetry.aborted("shutdown", partialContent);
+  else telemetry.failed(failure);
+  return failure;
+}

@@ -1,0 +1,33 @@
+import type { MessageResponse } from "../../contract/index.js";
+import { createMessageId, settleInterruptedReply, type ReplyContext } from "./reply-context.js";
+
+/**
+ * Answers with the whole reply as one JSON body. It reads the same stream as SSE mode, so both modes
+ * share retries, timeouts and cancellation; a failure is thrown for the error handler to answer,
+ * carrying the text the model had already written.
+ */
+export async function sendJsonReply(context: ReplyContext): Promise<void> {
+  const { res, parts, model, telemetry } = context;
+  const pieces: string[] = [];
+  try {
+    for await (const part of parts) {
+      if (part.type === "token") {
+        telemetry.token();
+        pieces.push(part.content);
+        continue;
+      }
+      const content = pieces.join("");
+      const body: MessageResponse = {
+        message: { id: createMessageId(), role: "assistant", content, createdAt: new Date().toISOString() },
+        finishReason: part.finishReason,
+        ...(part.usage ? { usage: part.usage } : {}),
+        model,
+      };
+      telemetry.completed(part.finishReason, content);
+      res.json(body);
+    }
+  } catch (error) {
+    const failure = settleInterruptedReply(error, context, pieces.join(""));
+    if (failure) throw failure;
+  }
+}

@@ -1,0 +1,33 @@
+import { createSseWriter, type SseWriterOptions } from "../sse/create-sse-writer.js";
+import { createMessageId, settleInterruptedReply, type ReplyContext } from "./reply-context.js";
+
+/**
+ * Streams the reply as SSE: a `token` per piece, then `complete`. Never throws once headers are out:
+ * a failure (or shutdown) becomes one `error` event carrying every token already sent, and the response always ends.
+ */
+export async function sendSseReply(context: ReplyContext, writerOptions: SseWriterOptions): Promise<void> {
+  const { res, parts, model, signal, telemetry } = context;
+  const sse = createSseWriter(res, writerOptions);
+  let content = "";
+  try {
+    for await (const part of parts) {
+      if (part.type === "token") {
+        telemetry.token();
+        content += part.content;
+        await sse.send("token", { content: part.content });
+      } else {
+        const { finishReason, usage } = part;
+        await sse.send("complete", { messageId: createMessageId(), content, finishReason, ...(usage ? { usage } : {}), model });
+        // A client that vanished while `complete` waited for drain never got it.
+        if (signal.aborted) telemetry.aborted("client", content);
+        else telemetry.completed(finishReason, content);
+      }
+    }
+  } catch (error) {
+    // A client that left gets nothing more; everyone else learns why the stream ended, with the text so far.
+    const failure = settleInterruptedReply(error, context, content);
+    if (failure) await sse.send("error", failure.toErrorEvent());
+  } finally {
+    sse.end();
+  }
+}
