@@ -17,7 +17,7 @@ export interface AppDeps {
   config: Pick<Config, "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent" | "corsOrigins">;
   chat: ChatModelHandle;
   logger: Logger;
-  /** Admits and tracks replies; `main.ts` keeps it to end them on shutdown. */
+  /** Admits and tracks replies; `start-server.ts` keeps it to end them on shutdown. */
   replies: ReplyRegistry;
   /**
    * Given the app's own metrics, returns what `/metrics` serves; by default that registry. Cluster workers pass the
@@ -28,7 +28,10 @@ export interface AppDeps {
   webRoot?: string;
 }
 
-/** Builds the Express app from its dependencies. It reads no environment and opens no port: see `main.ts`. */
+/**
+ * Builds the Express app from its dependencies. It reads no environment (`main.ts` does) and opens no port
+ * (`start-server.ts` does), so tests build it with their own config, model and logger.
+ */
 export function createApp({ config, chat, logger, replies, metricsSource, webRoot }: AppDeps): Express & { metrics: Metrics } {
   const metrics = createMetrics({ activeReplies: () => replies.active });
   const app = express();

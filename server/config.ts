@@ -41,9 +41,9 @@ export type ModelConfig =
     };
 
 export interface UpstreamConfig {
-  /** Longest wait for the first token, retries included, before the reply fails with `upstream_timeout`. */
+  /** Longest wait for the provider's first chunk (of any kind), retries included, before the reply fails with `upstream_timeout`. */
   firstTokenTimeoutMs: number;
-  /** Longest silence between two tokens before the reply fails with `upstream_timeout`. */
+  /** Longest silence between two chunks from the provider (not counting time spent waiting on a slow client) before `upstream_timeout`. */
   idleTimeoutMs: number;
   /** Retries of a failed model call; only ever before the first token, so no text is sent twice. */
   maxRetries: number;
@@ -97,15 +97,16 @@ function readBaseUrl(env: Env, problems: string[]): string | undefined {
   return undefined;
 }
 
-/**
- * Reads and validates the configuration. With neither `OPENAI_API_KEY` nor `OPENAI_BASE_URL` set, the
- * built-in demo model answers, so the server runs offline out of the box.
- */
+/** What {@link loadConfig} takes from the machine rather than the environment (tests pass their own). */
 export interface ConfigDefaults {
   /** Default worker count: the CPU cores this process may use (`os.availableParallelism()`). */
   availableCores: number;
 }
 
+/**
+ * Reads and validates the configuration; throws a {@link ConfigError} naming every invalid variable. With neither
+ * `OPENAI_API_KEY` nor `OPENAI_BASE_URL` set, the built-in demo model answers, so the server runs offline out of the box.
+ */
 export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores: availableParallelism() }): Config {
   const problems: string[] = [];
   const apiKey = env.OPENAI_API_KEY?.trim() || undefined;

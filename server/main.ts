@@ -1,4 +1,7 @@
-/** Entry point: the only place that reads `process.env` and opens a port. */
+/**
+ * Entry point: the only place that reads `process.env`. It runs the cluster primary (`SERVER_WORKERS` > 1), which
+ * forks workers that run this file again, or the server itself; `start-server.ts` owns `listen()` and shutdown.
+ */
 import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

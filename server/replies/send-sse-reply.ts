@@ -1,3 +1,4 @@
+import { ContractError } from "./contract-error.js";
 import { createSseWriter, type SseWriterOptions } from "../sse/create-sse-writer.js";
 import { createMessageId, settleInterruptedReply, type ReplyContext } from "./reply-context.js";
 
@@ -18,8 +19,8 @@ export async function sendSseReply(context: ReplyContext, writerOptions: SseWrit
       } else {
         const { finishReason, usage } = part;
         await sse.send("complete", { messageId: createMessageId(), content, finishReason, ...(usage ? { usage } : {}), model });
-        // A client that vanished while `complete` waited for drain never got it.
-        if (signal.aborted) telemetry.aborted("client", content);
+        // A client that vanished (or was cut off by shutdown) while `complete` waited for drain never got it.
+        if (signal.aborted) telemetry.aborted(signal.reason instanceof ContractError ? "shutdown" : "client", content);
         else telemetry.completed(finishReason, content);
       }
     }

@@ -29,10 +29,7 @@ function waitForDrainOrClose(res: ServerResponse, stallTimeoutMs: number): Promi
   });
 }
 
-/**
- * Starts an SSE response: writes the headers at once (so the client sees 200 before the model's first
- * token), then sends a comment every `heartbeatMs` so idle proxies keep the connection open.
- */
+/** Options of {@link createSseWriter}. */
 export interface SseWriterOptions {
   /** Interval of `: heartbeat` comments. */
   heartbeatMs: number;
@@ -40,6 +37,11 @@ export interface SseWriterOptions {
   stallTimeoutMs: number;
 }
 
+/**
+ * Starts an SSE response: writes the headers at once (so the client sees 200 before the model's first
+ * token), then sends a comment every `heartbeatMs` so idle proxies keep the connection open. Event ids start at 1
+ * and increase by one per event.
+ */
 export function createSseWriter(res: ServerResponse, { heartbeatMs, stallTimeoutMs }: SseWriterOptions): SseWriter {
   let nextId = 1;
   let ended = false;
