@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_MESSAGE_LENGTH } from "../../contract/index.js";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 
@@ -18,7 +19,7 @@ const TSC = join(REPO_ROOT, "node_modules/typescript/bin/tsc");
 const TOKENS = ["Installed", " and", " streaming", " 🚀"];
 
 const CONSUMER_MJS = `
-import { createChatClient, ChatSdkError } from "streaming-chat/sdk";
+import { createChatClient, ChatSdkError, MAX_MESSAGE_LENGTH, isRetryableErrorCode } from "streaming-chat/sdk";
 import * as root from "streaming-chat";
 
 let deepImport = "allowed";
@@ -42,6 +43,8 @@ console.log(JSON.stringify({
   errorClass: typeof ChatSdkError,
   deepImport,
   spec: import.meta.resolve("streaming-chat/openapi.yaml"),
+  maxMessageLength: MAX_MESSAGE_LENGTH,
+  retryable: [isRetryableErrorCode("overloaded"), isRetryableErrorCode("upstream_auth")],
 }));
 `;
 
@@ -144,6 +147,9 @@ describe("the package, installed into a separate project", () => {
       errorClass: "function",
       deepImport: "ERR_PACKAGE_PATH_NOT_EXPORTED",
       spec: expect.stringMatching(/\/openapi\/streaming-api\.yaml$/),
+      // The contract's limits and codes ship in the package (contract/ and generated/constants.ts).
+      maxMessageLength: MAX_MESSAGE_LENGTH,
+      retryable: [true, false],
     });
   });
 
