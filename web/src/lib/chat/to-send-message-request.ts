@@ -2,14 +2,14 @@ import type { ChatTurn, SendMessageRequest } from "streaming-chat/sdk";
 import type { ChatMessage } from "./chat-message.js";
 
 /** The contract's limits on history (`SendMessageRequest.history.maxItems`, `ChatTurn.content.maxLength`). */
-export const MAX_HISTORY_TURNS = 200;
+const MAX_HISTORY_TURNS = 200;
 export const MAX_TURN_LENGTH = 32_000;
 /**
  * How much history text (UTF-8 bytes) a request carries at most: under the server's default body limit
  * (`MAX_BODY_BYTES`, 1 MiB) with room for the new message and the rest of the body. More than this is beyond any model's
  * context window anyway.
  */
-export const MAX_HISTORY_BYTES = 640 * 1024;
+const MAX_HISTORY_BYTES = 640 * 1024;
 
 function utf8Length(text: string): number {
   let bytes = 0;
