@@ -6,7 +6,7 @@ import type { ChatMessage } from "./chat-message.js";
  * (`MAX_BODY_BYTES`, 1 MiB) with room for the new message and the rest of the body. More than this is beyond any model's
  * context window anyway.
  */
-export const MAX_HISTORY_BYTES = 640 * 1024;
+const MAX_HISTORY_BYTES = 640 * 1024;
 
 function utf8Length(text: string): number {
   let bytes = 0;

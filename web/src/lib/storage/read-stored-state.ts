@@ -70,7 +70,7 @@ export function titleFromText(text: string): string {
  * 1.0.0 → 1.1.0: the flat list becomes one conversation; every message keeps its text, role and time, and is
  * `complete` (1.0.0 kept no state, and only finished replies were ever saved by it).
  */
-export function migrateFromV1_0(old: StoredStateV1_0): StoredStateV1_1 {
+function migrateFromV1_0(old: StoredStateV1_0): StoredStateV1_1 {
   if (old.messages.length === 0) return { version: "1.1.0", activeConversationId: null, conversations: [] };
   const messages: ChatMessage[] = old.messages.map((message) => ({
     id: createId(),
