@@ -15,7 +15,7 @@ function lastUserText(messages: BaseMessage[]): string {
 }
 
 /** The demo's reply: says plainly that it is a demo, echoes the message, and says how to use a real model. */
-export function composeDemoReply(userText: string): string {
+function composeDemoReply(userText: string): string {
   const quoted = userText.length > 200 ? `${userText.slice(0, 200)}…` : userText;
   return [
     `This is the **built-in demo model**, not a real LLM. You said: “${quoted}”.`,
@@ -29,7 +29,7 @@ export function composeDemoReply(userText: string): string {
 }
 
 /** Splits text into word-sized tokens that keep their leading whitespace, so joining them restores the text. */
-export function splitIntoTokens(text: string): string[] {
+function splitIntoTokens(text: string): string[] {
   return text.match(/\s*\S+|\s+$/g) ?? [];
 }
 

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from "express";
-import type { ResponseMode } from "../../contract/index.js";
+import { RESPONSE_MODE_BY_MEDIA_TYPE, type ResponseMode } from "../../contract/index.js";
 import { ContractError } from "../replies/contract-error.js";
 
 declare global {
@@ -10,6 +10,9 @@ declare global {
     }
   }
 }
+
+const SSE_MODE = RESPONSE_MODE_BY_MEDIA_TYPE["text/event-stream"];
+const JSON_MODE = RESPONSE_MODE_BY_MEDIA_TYPE["application/json"];
 
 interface MediaRange {
   type: string;
@@ -47,15 +50,15 @@ function qualityOf(ranges: MediaRange[], type: string, subtype: string): number 
  * SSE only when the client names `text/event-stream` (and does not prefer JSON); JSON for no `Accept`, `*\/*`
  * or `application/json`, so plain clients such as `curl` or older SDKs keep getting one JSON body.
  */
-export function chooseResponseMode(req: Request): ResponseMode | undefined {
+function chooseResponseMode(req: Request): ResponseMode | undefined {
   const header = req.get("accept");
-  if (header === undefined || header.trim() === "") return "json";
+  if (header === undefined || header.trim() === "") return JSON_MODE;
   const ranges = parseAccept(header);
   const named = ranges.some((range) => range.type === "text" && range.subtype === "event-stream");
   const sse = named ? qualityOf(ranges, "text", "event-stream") : 0;
   const json = qualityOf(ranges, "application", "json");
-  if (sse > 0 && sse >= json) return "sse";
-  return json > 0 ? "json" : undefined;
+  if (sse > 0 && sse >= json) return SSE_MODE;
+  return json > 0 ? JSON_MODE : undefined;
 }
 
 export const negotiateResponseMode: RequestHandler = (req, res, next) => {

@@ -6,9 +6,10 @@ import type { StorageNotice } from "./storage-notice.js";
 export interface ConversationStorage {
   /** The stored state (migrated if older), or `null` when there is none or it was unreadable; plus what to tell the person. */
   load(): { state: StoredStateV1_1 | null; notice: StorageNotice | null };
-  /** Writes the state; returns `null` when saved, or why it was not. Never throws. */
-  save(state: StoredStateV1_1): StorageNotice | null;
-  /** The same, for a state the caller serialised itself (to reuse the JSON of conversations that did not change). */
+  /**
+   * Writes the state, serialised by the caller (so it can reuse the JSON of conversations that did not change);
+   * returns `null` when saved, or why it was not. Never throws.
+   */
   saveJson(json: string): StorageNotice | null;
 }
 
@@ -60,10 +61,6 @@ export function createConversationStorage(getStorage: () => Storage, now: () => 
         return { state: null, notice: blocked };
       }
       return { state: null, notice: { kind: "corrupt", reason: result.reason, backupKey } };
-    },
-
-    save(state) {
-      return this.saveJson(JSON.stringify(state));
     },
 
     saveJson(json) {
