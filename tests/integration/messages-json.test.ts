@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ErrorResponse, MessageResponse } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream, UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
 import { expectMatchesSchema } from "../helpers/expect-contract.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 import { postJson, type HttpResult } from "../helpers/post-json.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 /** The checks every JSON error answer must pass, whatever its cause. */
 function expectContractError(result: HttpResult, status: number, code: ErrorResponse["error"]["code"]): ErrorResponse {
@@ -29,20 +30,17 @@ let withoutUsage: TestApp;
 
 const messagesUrl = (target: TestApp) => `${target.baseUrl}/api/v1/messages`;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  [app, retrying, impatient, withoutUsage] = await Promise.all([
-    startTestApp(upstreamEnv(upstream.baseUrl)),
-    startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_MAX_RETRIES: "2" })),
-    startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "300", UPSTREAM_IDLE_TIMEOUT_MS: "300" })),
-    startTestApp(upstreamEnv(upstream.baseUrl, { OPENAI_STREAM_USAGE: "false" })),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([app.close(), retrying.close(), impatient.close(), withoutUsage.close()]);
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+useAppOnFakeUpstream(
+  {
+    apps: {
+      app: {},
+      retrying: { UPSTREAM_MAX_RETRIES: "2" },
+      impatient: { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "300", UPSTREAM_IDLE_TIMEOUT_MS: "300" },
+      withoutUsage: { OPENAI_STREAM_USAGE: "false" },
+    },
+  },
+  (started) => ({ upstream, apps: { app, retrying, impatient, withoutUsage } } = started),
+);
 
 describe("POST /api/v1/messages without Accept: text/event-stream", () => {
   it.each([
