@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ErrorCode, ErrorResponse, MessageResponse } from "../../sdk/types.js";
 import type { FakeOpenAiUpstream, UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
 import type { TestApp } from "../../fixtures/start-test-app.js";
-import { expectMatchesSchema } from "../helpers/expect-contract.js";
+import { expectContractError } from "../helpers/expect-contract.js";
 import { payloads, postForSse, type SseResult } from "../helpers/read-sse.js";
 import { postJson, type HttpResult } from "../helpers/post-json.js";
 import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
@@ -15,13 +15,8 @@ const LIMIT = 3;
 
 /** A request refused because the server is full: the contract's JSON error, with a `Retry-After`. */
 function expectOverloaded(result: HttpResult): void {
-  expect(result.status, result.raw).toBe(503);
-  expect(result.headers["content-type"]).toBe("application/json; charset=utf-8");
+  expectContractError(result, 503, "overloaded");
   expect(result.headers["retry-after"]).toBe("1");
-  expect(result.headers["x-request-id"]).toEqual(expect.any(String));
-  const body = JSON.parse(result.raw) as unknown;
-  expectMatchesSchema("ErrorResponse", body);
-  expect((body as ErrorResponse).error.code).toBe("overloaded");
 }
 
 /** A slow reply whose text says which script produced it. */
