@@ -16,6 +16,11 @@ export default defineConfig({
         test: { name: "server", include: ["tests/{unit,integration,contract}/**/*.test.ts"] },
       },
       {
+        // The SDK on its own: an injected fetch answers with real Responses, so no server and no port.
+        extends: true,
+        test: { name: "sdk", include: ["tests/sdk/**/*.test.ts"] },
+      },
+      {
         // Type tests (`*.test-d.ts`). `expectTypeOf` does nothing at run time, so running these files would pass
         // whatever the types say: `only` keeps them out of the runner, and tsc checks them instead. They fail twice,
         // on purpose: `npm run typecheck` (tsc over tsconfig.json, whose include has tests/) fails `npm test` before
