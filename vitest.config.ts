@@ -16,6 +16,25 @@ export default defineConfig({
         test: { name: "server", include: ["tests/{unit,integration,contract}/**/*.test.ts"] },
       },
       {
+        // The SDK on its own: an injected fetch answers with real Responses, so no server and no port.
+        extends: true,
+        test: { name: "sdk", include: ["tests/sdk/**/*.test.ts"] },
+      },
+      {
+        // Type tests (`*.test-d.ts`). `expectTypeOf` does nothing at run time, so running these files would pass
+        // whatever the types say: `only` keeps them out of the runner, and tsc checks them instead. They fail twice,
+        // on purpose: `npm run typecheck` (tsc over tsconfig.json, whose include has tests/) fails `npm test` before
+        // vitest starts, and this project fails `vitest run` too, naming the broken assertion. Vitest reports tsc's
+        // errors file by file, so a test-d file that tsc never compiled would pass silently: the tsconfig below
+        // includes exactly the files typecheck.include names.
+        extends: true,
+        test: {
+          name: "types",
+          include: [],
+          typecheck: { enabled: true, only: true, include: ["tests/**/*.test-d.ts"], tsconfig: "tests/tsconfig.types.json" },
+        },
+      },
+      {
         // The UI's state classes and helpers: compiled by Svelte (runes) and resolved as in a browser.
         extends: true,
         plugins: [svelte({ configFile: fileURLToPath(new URL("./web/svelte.config.js", import.meta.url)) })],

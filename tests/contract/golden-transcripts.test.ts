@@ -5,11 +5,12 @@
  * invariants computed from the upstream script (not from the server's output), so a wrong transcript cannot
  * be blessed by running with `-u`.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ErrorCode, ModelInfo } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream, UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
 import { postForSse, type PostOptions, type ReceivedEvent, type SseResult } from "../helpers/read-sse.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 /** Far above any test's length, so no heartbeat lands in a transcript (any that does is stripped anyway). */
 const NO_HEARTBEAT = { SSE_HEARTBEAT_MS: "600000" };
@@ -24,16 +25,10 @@ let upstream: FakeOpenAiUpstream;
 let app: TestApp;
 let idleApp: TestApp;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  app = await startTestApp(upstreamEnv(upstream.baseUrl, NO_HEARTBEAT));
-  idleApp = await startTestApp(upstreamEnv(upstream.baseUrl, { ...NO_HEARTBEAT, UPSTREAM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS) }));
-});
-afterAll(async () => {
-  await Promise.all([app.close(), idleApp.close()]);
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+useAppOnFakeUpstream(
+  { apps: { app: NO_HEARTBEAT, idleApp: { ...NO_HEARTBEAT, UPSTREAM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS) } } },
+  (started) => ({ upstream, apps: { app, idleApp } } = started),
+);
 
 /** Runs one scripted reply through `target`'s real SSE route. */
 async function streamScripted(script: UpstreamScript, options: PostOptions = {}, target: TestApp = app): Promise<SseResult> {

@@ -1,11 +1,11 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import spec from "../../generated/openapi.json" with { type: "json" };
 import { createSchemaValidator } from "../../server/validation/create-schema-validator.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
 import { expectEventsMatchContract } from "../helpers/expect-contract.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 import { createRequestArbitraries, type LabelledRequest } from "./fuzz-request-arbitraries.js";
 import { judgeRequest, type Expectation } from "./expected-outcomes.js";
 
@@ -23,17 +23,9 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const validator = createSchemaValidator();
 
-let upstream: FakeOpenAiUpstream;
 let app: TestApp;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream({ tokens: TOKENS });
-  app = await startTestApp(upstreamEnv(upstream.baseUrl));
-});
-afterAll(async () => {
-  await app?.close();
-  await upstream?.close();
-});
+useAppOnFakeUpstream({ script: { tokens: TOKENS } }, (started) => ({ app } = started));
 
 const stats = {
   cases: 0,

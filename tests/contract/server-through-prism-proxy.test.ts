@@ -4,10 +4,11 @@
  * violation into a 500; deliberately invalid requests go through a plain proxy (which `--errors` would refuse
  * before the server saw them), and there Prism's `sl-violations` must name only the request, never the response.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FakeOpenAiUpstream, UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
 import { startPrism, type PrismProcess } from "../helpers/start-prism.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 interface Violation {
   location: string[];
@@ -20,17 +21,14 @@ let app: TestApp;
 let strictProxy: PrismProcess;
 let plainProxy: PrismProcess;
 
+useAppOnFakeUpstream({ apps: { app: { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "400", MAX_BODY_BYTES: "4096" } } }, (started) => ({ upstream, app } = started));
+// Registered after the app's hooks, so the proxies start once the app listens and close before it does.
 beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  app = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "400", MAX_BODY_BYTES: "4096" }));
   [strictProxy, plainProxy] = await Promise.all([startPrism(["proxy", app.baseUrl], ["--errors"]), startPrism(["proxy", app.baseUrl])]);
 });
 afterAll(async () => {
   await Promise.all([strictProxy?.close(), plainProxy?.close()]);
-  await app?.close();
-  await upstream?.close();
 });
-beforeEach(() => upstream.reset());
 
 function violationsOf(response: Response): Violation[] {
   const header = response.headers.get("sl-violations");

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import { launchChromium } from "../../fixtures/launch-chromium.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
-
+import type { TestApp } from "../../fixtures/start-test-app.js";
 import { WEB_OUT_DIR } from "../../scripts/build-web.js";
+import { startAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 export interface OpenChatOptions {
   viewport?: { width: number; height: number };
@@ -30,9 +30,12 @@ export interface ChatInBrowser {
 }
 
 export async function startChatInBrowser(env: Record<string, string> = {}): Promise<ChatInBrowser> {
-  const upstream = await startFakeOpenAiUpstream();
-  const app = await startTestApp(upstreamEnv(upstream.baseUrl, env), { webRoot: WEB_OUT_DIR });
-  const browser = await launchChromium();
+  const server = await startAppOnFakeUpstream({ apps: { app: env }, webRoot: WEB_OUT_DIR });
+  const { upstream, app } = server;
+  const browser = await launchChromium().catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
   const contexts: BrowserContext[] = [];
   return {
     upstream,
@@ -52,8 +55,7 @@ export async function startChatInBrowser(env: Record<string, string> = {}): Prom
     async close() {
       for (const context of contexts) await context.close().catch(() => {});
       await browser.close();
-      await app.close();
-      await upstream.close();
+      await server.close();
     },
   };
 }

@@ -18,14 +18,29 @@ export interface SseResult {
   events: ReceivedEvent[];
   /** Comment lines (heartbeats). */
   comments: string[];
+  /** True when the response ended normally; false when the connection broke, or was dropped by `disconnectAfterEvents`. */
+  endedCleanly: boolean;
 }
 
 export interface PostOptions {
   headers?: Record<string, string>;
   /** Destroy the connection once this many events arrived. */
   disconnectAfterEvents?: number;
-  /** Called at each event; may destroy the request. */
+  /** Bytes to send as the body instead of `json` serialized. */
   body?: string | Buffer;
+  /** Open a connection of its own rather than reuse a pooled one (for a server that is closing its listener). */
+  newConnection?: boolean;
+}
+
+/** A response being read: its events so far, as they arrive, and the whole result once it is over. */
+export interface SseStream {
+  /** Every event so far, in arrival order; grows while the response is read. */
+  readonly events: readonly ReceivedEvent[];
+  /**
+   * Resolves when the response ended or broke, after the same contract checks as {@link postForSse}; rejects when
+   * the request failed before a response (unless `disconnectAfterEvents` is set).
+   */
+  readonly finished: Promise<SseResult>;
 }
 
 /**
@@ -35,15 +50,25 @@ export interface PostOptions {
  * before it is returned, so no integration test can read a frame the spec does not allow.
  */
 export async function postForSse(url: string, json: unknown, options: PostOptions = {}): Promise<SseResult> {
-  const result = await readSse(url, json, options);
-  if (result.status === 200) expectSseResponseMatchesContract(result);
-  return result;
+  return openSse(url, json, options).finished;
 }
 
-function readSse(url: string, json: unknown, options: PostOptions): Promise<SseResult> {
+/**
+ * Like {@link postForSse}, for a test that acts while the response is still streaming (e.g. signals the server
+ * once every stream has two tokens): the events are readable as they arrive, the checked result comes at the end.
+ */
+export function openSse(url: string, json: unknown, options: PostOptions = {}): SseStream {
+  const events: ReceivedEvent[] = [];
+  const finished = readSse(url, json, options, events).then((result) => {
+    if (result.status === 200) expectSseResponseMatchesContract(result);
+    return result;
+  });
+  return { events, finished };
+}
+
+function readSse(url: string, json: unknown, options: PostOptions, events: ReceivedEvent[]): Promise<SseResult> {
   const payload = options.body ?? JSON.stringify(json);
   return new Promise((resolve, reject) => {
-    const events: ReceivedEvent[] = [];
     const comments: string[] = [];
     const chunks: Buffer[] = [];
     const decoder = new TextDecoder();
@@ -57,20 +82,28 @@ function readSse(url: string, json: unknown, options: PostOptions): Promise<SseR
       {
         method: "POST",
         headers: { "content-type": "application/json", accept: "text/event-stream", ...options.headers },
+        ...(options.newConnection ? { agent: false } : {}),
       },
       (res) => {
-        const finish = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks).toString("utf8"), events, comments });
+        let settled = false;
+        // The first of end, error and close decides: a response that closes without `end` was cut.
+        const finish = (endedCleanly: boolean) => {
+          if (settled) return;
+          settled = true;
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: Buffer.concat(chunks).toString("utf8"), events, comments, endedCleanly });
+        };
         res.on("data", (chunk: Buffer) => {
           now = performance.now();
           chunks.push(chunk);
           parser.feed(decoder.decode(chunk, { stream: true }));
           if (options.disconnectAfterEvents !== undefined && events.length >= options.disconnectAfterEvents) {
             req.destroy();
-            finish();
+            finish(false);
           }
         });
-        res.on("end", finish);
-        res.on("error", () => finish());
+        res.on("end", () => finish(true));
+        res.on("error", () => finish(false));
+        res.on("close", () => finish(false));
       },
     );
     req.on("error", (error) => {
@@ -81,6 +114,6 @@ function readSse(url: string, json: unknown, options: PostOptions): Promise<SseR
 }
 
 /** Parses each event's `data` as JSON. */
-export function payloads(events: ReceivedEvent[]): { event: string | undefined; data: unknown }[] {
+export function payloads(events: readonly ReceivedEvent[]): { event: string | undefined; data: unknown }[] {
   return events.map((event) => ({ event: event.event, data: JSON.parse(event.data) as unknown }));
 }

@@ -1,34 +1,90 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createChatClient, type ChatClient } from "../../sdk/index.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
 import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 
-/** The real app on a fake upstream, and an SDK client for it. */
-export interface AppOnFakeUpstream {
+/**
+ * An app's environment, laid over {@link upstreamEnv} (which points it at the fake upstream). A variable set to
+ * `undefined` is left out, e.g. `{ OPENAI_API_KEY: undefined }` for a local server that needs no key.
+ */
+export type AppEnv = Record<string, string | undefined>;
+
+/** Options of {@link useAppOnFakeUpstream} and {@link startAppOnFakeUpstream}. */
+export interface AppOnFakeUpstreamOptions<Name extends string> {
+  /** The upstream's default script: what it answers when no script is queued. Default: the fake's default reply. */
+  script?: UpstreamScript;
+  /**
+   * The apps to start on the one upstream, by name, each with its own environment (one app per configuration a
+   * file needs: short timeouts, retries, CORS...). Default: one app named `app` with no overrides.
+   */
+  apps?: Record<Name, AppEnv>;
+  /** A built UI every app also serves, as `npm start` does. */
+  webRoot?: string;
+}
+
+/** The fake upstream and the real apps in front of it, with an SDK client. */
+export interface AppOnFakeUpstream<Name extends string = "app"> {
   upstream: FakeOpenAiUpstream;
+  /** Every app, by the name it was given in `apps`. */
+  apps: Record<Name, TestApp>;
+  /** The first app of `apps` (the only one, by default). */
   app: TestApp;
+  /** An SDK client for {@link AppOnFakeUpstream.app}. */
   client: ChatClient;
+  /** Closes every app, then the upstream. */
+  close(): Promise<void>;
+}
+
+function envFor(upstreamUrl: string, overrides: AppEnv): Record<string, string> {
+  const merged: AppEnv = { ...upstreamEnv(upstreamUrl), ...overrides };
+  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /**
- * For one test file: starts the fake upstream and the real app in front of it before the tests (handing them to
- * `onStarted`), resets the upstream's script before each test, and closes both after the last.
+ * Starts the fake upstream and, in front of it, the real app once per entry of `apps` (in parallel). Nothing is
+ * left running when one fails to start. Prefer {@link useAppOnFakeUpstream} in a test file.
+ */
+export async function startAppOnFakeUpstream<Name extends string = "app">(options: AppOnFakeUpstreamOptions<Name> = {}): Promise<AppOnFakeUpstream<Name>> {
+  const upstream = await startFakeOpenAiUpstream(options.script);
+  const wanted = Object.entries<AppEnv>(options.apps ?? ({ app: {} } as Record<Name, AppEnv>));
+  const settled = await Promise.allSettled(wanted.map(([, env]) => startTestApp(envFor(upstream.baseUrl, env), { webRoot: options.webRoot })));
+  const started = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
+  const close = async () => {
+    await Promise.all(started.map((app) => app.close()));
+    await upstream.close();
+  };
+  const failure = settled.find((outcome) => outcome.status === "rejected");
+  if (failure || started.length === 0) {
+    await close();
+    throw failure?.reason ?? new Error("useAppOnFakeUpstream: `apps` names no app to start");
+  }
+  const apps = Object.fromEntries(wanted.map(([name], index) => [name, started[index]!])) as Record<Name, TestApp>;
+  return { upstream, apps, app: started[0]!, client: createChatClient({ baseUrl: started[0]!.baseUrl }), close };
+}
+
+/**
+ * For one test file: starts the fake upstream and the real apps in front of it before the tests (handing them to
+ * `onStarted`), restores the upstream's default script before each test, and closes everything after the last.
+ * Hooks run in the order they are registered, so a file's own `beforeAll` after this call can use the apps.
  *
  * @example
- * let upstream: FakeOpenAiUpstream; let app: TestApp; let client: ChatClient;
- * useAppOnFakeUpstream((started) => ({ upstream, app, client } = started));
+ * let upstream: FakeOpenAiUpstream; let app: TestApp; let impatient: TestApp;
+ * useAppOnFakeUpstream(
+ *   { apps: { app: {}, impatient: { UPSTREAM_IDLE_TIMEOUT_MS: "300" } } },
+ *   (started) => ({ upstream, apps: { app, impatient } } = started),
+ * );
  */
-export function useAppOnFakeUpstream(onStarted: (started: AppOnFakeUpstream) => void): void {
-  let started: AppOnFakeUpstream | undefined;
+export function useAppOnFakeUpstream<Name extends string = "app">(
+  options: AppOnFakeUpstreamOptions<Name>,
+  onStarted: (started: AppOnFakeUpstream<Name>) => void,
+): void {
+  let started: AppOnFakeUpstream<Name> | undefined;
   beforeAll(async () => {
-    const upstream = await startFakeOpenAiUpstream();
-    const app = await startTestApp(upstreamEnv(upstream.baseUrl));
-    started = { upstream, app, client: createChatClient({ baseUrl: app.baseUrl }) };
+    started = await startAppOnFakeUpstream(options);
     onStarted(started);
   });
   afterAll(async () => {
-    await started?.app.close();
-    await started?.upstream.close();
+    await started?.close();
   });
   beforeEach(() => started?.upstream.reset());
 }

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ErrorResponse } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
-import { expectMatchesSchema } from "../helpers/expect-contract.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
+import { describe, expect, it } from "vitest";
+import type { ErrorCode, ErrorResponse } from "../../sdk/types.js";
+import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
+import { expectContractError, expectMatchesSchema } from "../helpers/expect-contract.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 /** Small enough to exceed cheaply, large enough for a 32,000-character message. */
 const MAX_BODY_BYTES = 40_000;
@@ -13,14 +14,9 @@ let upstream: FakeOpenAiUpstream;
 let app: TestApp;
 let url: string;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream({ tokens: ["fine"] });
-  app = await startTestApp(upstreamEnv(upstream.baseUrl, { MAX_BODY_BYTES: String(MAX_BODY_BYTES) }));
+useAppOnFakeUpstream({ script: { tokens: ["fine"] }, apps: { app: { MAX_BODY_BYTES: String(MAX_BODY_BYTES) } } }, (started) => {
+  ({ upstream, app } = started);
   url = `${app.baseUrl}/api/v1/messages`;
-});
-afterAll(async () => {
-  await app.close();
-  await upstream.close();
 });
 
 interface Answer {
@@ -44,20 +40,6 @@ async function send(init: RequestInit, target = url): Promise<Answer> {
 
 const postJsonText = (text: string) => send({ headers: JSON_HEADERS, body: text });
 const postJson = (value: unknown) => postJsonText(JSON.stringify(value));
-
-/** What every error answer must look like, whatever was wrong with the request. */
-function expectContractError(answer: Answer, status: number, code: ErrorResponse["error"]["code"]): ErrorResponse["error"] {
-  expect(answer.status, answer.raw).toBe(status);
-  expect(answer.headers.get("content-type")).toBe("application/json; charset=utf-8");
-  expectMatchesSchema("ErrorResponse", answer.body);
-  expect(answer.body.error.code).toBe(code);
-  // No stack frame ("at fn (file:1:2)", "at node:internal/..."), and never Express's HTML error page.
-  expect(answer.raw).not.toMatch(/\bat \S+ \(|\bat (file|node):|node_modules|\\n\s*at /);
-  expect(answer.raw.toLowerCase()).not.toContain("<html");
-  expect(answer.raw.toLowerCase()).not.toContain("<!doctype");
-  expect(answer.headers.get("x-request-id")).toMatch(UUID);
-  return answer.body.error;
-}
 
 const detailPaths = (error: ErrorResponse["error"]) => (error.details ?? []).map((detail) => detail.path);
 
@@ -170,41 +152,116 @@ describe("POST /api/v1/messages with a body that is not a valid SendMessageReque
   });
 
   it("answers 404 not_found as JSON for an unknown route", async () => {
-    const response = await fetch(`${app.baseUrl}/api/v1/nothing-here`);
-    const raw = await response.text();
-    const error = expectContractError({ status: response.status, headers: response.headers, raw, body: JSON.parse(raw) as ErrorResponse }, 404, "not_found");
+    const error = expectContractError(await send({ method: "GET" }, `${app.baseUrl}/api/v1/nothing-here`), 404, "not_found");
     expect(error.message).toContain("/api/v1/nothing-here");
   });
 
   it("answers 404 not_found as JSON for a known path with the wrong method", async () => {
-    const response = await fetch(url);
-    const raw = await response.text();
-    expectContractError({ status: response.status, headers: response.headers, raw, body: JSON.parse(raw) as ErrorResponse }, 404, "not_found");
-  });
-
-  it("never called the model for any of the bad requests above", () => {
-    expect(upstream.requests).toHaveLength(0);
-  });
-
-  it("logged the bad requests as information, not as server errors", () => {
-    const finished = app.logs.filter((line) => line.msg === "request finished");
-    expect(finished.length).toBeGreaterThan(20);
-    expect(app.logs.filter((line) => typeof line.level === "number" && line.level >= 50)).toEqual([]);
+    expectContractError(await send({ method: "GET" }), 404, "not_found");
   });
 });
 
-describe("POST /api/v1/messages after bad requests", () => {
+/** A request the server must refuse, and how: one of each kind of mistake above. */
+interface BadRequest {
+  what: string;
+  send(headers: Record<string, string>): Promise<Answer>;
+  status: number;
+  code: ErrorCode;
+}
+
+const BAD_REQUESTS: BadRequest[] = [
+  { what: "a body that is not JSON", send: (headers) => send({ headers: { ...JSON_HEADERS, ...headers }, body: '{"message": "hi"' }), status: 400, code: "malformed_json" },
+  { what: "an empty message", send: (headers) => send({ headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify({ message: "" }) }), status: 400, code: "invalid_request" },
+  {
+    what: "an invalid body from a client asking for SSE",
+    send: (headers) => send({ headers: { ...JSON_HEADERS, accept: "text/event-stream", ...headers }, body: JSON.stringify({ message: "" }) }),
+    status: 400,
+    code: "invalid_request",
+  },
+  {
+    what: "a body over MAX_BODY_BYTES",
+    send: (headers) => send({ headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify({ message: "a".repeat(MAX_BODY_BYTES) }) }),
+    status: 413,
+    code: "payload_too_large",
+  },
+  { what: "a text/plain body", send: (headers) => send({ headers: { "content-type": "text/plain", ...headers }, body: JSON.stringify({ message: "hi" }) }), status: 415, code: "unsupported_media_type" },
+  {
+    what: "a gzip body that does not inflate",
+    send: (headers) => send({ headers: { ...JSON_HEADERS, "content-encoding": "gzip", ...headers }, body: "this is not gzip" }),
+    status: 400,
+    code: "invalid_request",
+  },
+  {
+    what: "an Accept that allows neither JSON nor SSE",
+    send: (headers) => send({ headers: { ...JSON_HEADERS, accept: "text/html", ...headers }, body: JSON.stringify({ message: "hi" }) }),
+    status: 406,
+    code: "not_acceptable",
+  },
+  { what: "the wrong method", send: (headers) => send({ method: "GET", headers }), status: 404, code: "not_found" },
+];
+
+/** Sends every request of {@link BAD_REQUESTS} in turn, the i-th with `X-Request-Id: <idPrefix>-<i>` when a prefix is given. */
+async function sendEveryBadRequest(idPrefix?: string): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  for (const [index, bad] of BAD_REQUESTS.entries()) answers.push(await bad.send(idPrefix ? { "x-request-id": `${idPrefix}-${index}` } : {}));
+  return answers;
+}
+
+const VALID_REQUEST = { message: "hi", history: [{ role: "user", content: "earlier" }], conversationId: "conv_1" };
+
+// Each test below sends the bad requests it is about, so it means the same when run alone or in any order.
+describe("POST /api/v1/messages after one bad request of every kind", () => {
+  it("refuses each with its own contract error and a generated request id", async () => {
+    const answers = await sendEveryBadRequest();
+    for (const [index, answer] of answers.entries()) {
+      const { status, code } = BAD_REQUESTS[index]!;
+      expectContractError(answer, status, code);
+      expect(answer.headers.get("x-request-id"), BAD_REQUESTS[index]!.what).toMatch(UUID);
+    }
+    expect(answers).toHaveLength(BAD_REQUESTS.length);
+  });
+
+  it("never calls the model for any of them", async () => {
+    const before = upstream.requests.length;
+    const answers = await sendEveryBadRequest();
+    expect(answers.map((answer) => [answer.status, answer.body.error?.code])).toEqual(BAD_REQUESTS.map(({ status, code }) => [status, code]));
+    expect(upstream.requests.slice(before), "model calls for the bad requests").toEqual([]);
+
+    // The count above is not blind: the next valid request is the one model call.
+    expect((await postJson(VALID_REQUEST)).status).toBe(200);
+    expect(upstream.requests.slice(before).map((call) => call.body.messages)).toEqual([
+      [
+        { role: "user", content: "earlier" },
+        { role: "user", content: "hi" },
+      ],
+    ]);
+  });
+
+  it("logs each of them once, as information, and no server error", async () => {
+    await sendEveryBadRequest("refused");
+    const finished = () =>
+      app.logs
+        .filter((line) => typeof line.requestId === "string" && line.requestId.startsWith("refused-") && line.msg === "request finished")
+        .map(({ requestId, level, status }) => ({ requestId, level, status }));
+    await expect.poll(finished).toHaveLength(BAD_REQUESTS.length);
+    expect(finished()).toEqual(BAD_REQUESTS.map(({ status }, index) => ({ requestId: `refused-${index}`, level: 30, status })));
+    expect(app.logs.filter((line) => typeof line.level === "number" && line.level >= 50)).toEqual([]);
+  });
+
+  it("still answers a valid request with 200: the server kept serving", async () => {
+    await sendEveryBadRequest();
+    const answer = await postJson(VALID_REQUEST);
+    expect(answer.status, answer.raw).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expectMatchesSchema("MessageResponse", answer.body);
+    expect(answer.body).toMatchObject({ message: { role: "assistant", content: "fine" } });
+  });
+});
+
+describe("POST /api/v1/messages at the limits", () => {
   it("accepts a message of exactly 32,000 characters", async () => {
     const answer = await postJson({ message: "a".repeat(32_000) });
     expect(answer.status, answer.raw).toBe(200);
     expectMatchesSchema("MessageResponse", answer.body);
-  });
-
-  it("still answers a valid request with 200: the server kept serving", async () => {
-    const answer = await postJson({ message: "hi", history: [{ role: "user", content: "earlier" }], conversationId: "conv_1" });
-    expect(answer.status, answer.raw).toBe(200);
-    expect(answer.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    expectMatchesSchema("MessageResponse", answer.body);
-    expect(upstream.requests.length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import { upstreamEnv } from "../../fixtures/start-test-app.js";
 import { postForSse } from "../helpers/read-sse.js";
 import { startServerProcess, stopServerProcess, until, type ServerProcess } from "../helpers/start-server-process.js";
 
@@ -16,14 +17,7 @@ const messagesOf = (process: ServerProcess) => process.logs.map((line) => String
 
 beforeAll(async () => {
   upstream = await startFakeOpenAiUpstream();
-  server = await startServerProcess({
-    SERVER_WORKERS: "2",
-    OPENAI_BASE_URL: upstream.baseUrl,
-    OPENAI_API_KEY: "x",
-    OPENAI_MODEL: "fake-model",
-    UPSTREAM_MAX_RETRIES: "0",
-    SHUTDOWN_GRACE_MS: "300",
-  });
+  server = await startServerProcess(upstreamEnv(upstream.baseUrl, { SERVER_WORKERS: "2", UPSTREAM_MAX_RETRIES: "0", SHUTDOWN_GRACE_MS: "300" }));
 }, 60_000);
 afterAll(async () => {
   stopServerProcess(server);

@@ -2,25 +2,21 @@
  * MAX_CONCURRENT_STREAMS: beyond the limit a request is refused before any model call with the contract's
  * 503 `overloaded`, the running replies are untouched, and every way a reply can end gives its slot back.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ErrorCode, ErrorResponse, MessageResponse } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
-import { expectMatchesSchema } from "../helpers/expect-contract.js";
+import type { FakeOpenAiUpstream, UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
+import { expectContractError } from "../helpers/expect-contract.js";
 import { payloads, postForSse, type SseResult } from "../helpers/read-sse.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 import { postJson, type HttpResult } from "../helpers/post-json.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 const LIMIT = 3;
 
 /** A request refused because the server is full: the contract's JSON error, with a `Retry-After`. */
 function expectOverloaded(result: HttpResult): void {
-  expect(result.status, result.raw).toBe(503);
-  expect(result.headers["content-type"]).toBe("application/json; charset=utf-8");
+  expectContractError(result, 503, "overloaded");
   expect(result.headers["retry-after"]).toBe("1");
-  expect(result.headers["x-request-id"]).toEqual(expect.any(String));
-  const body = JSON.parse(result.raw) as unknown;
-  expectMatchesSchema("ErrorResponse", body);
-  expect((body as ErrorResponse).error.code).toBe("overloaded");
 }
 
 /** A slow reply whose text says which script produced it. */
@@ -45,16 +41,10 @@ let upstream: FakeOpenAiUpstream;
 let app: TestApp;
 let url: string;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  app = await startTestApp(upstreamEnv(upstream.baseUrl, { MAX_CONCURRENT_STREAMS: String(LIMIT) }));
+useAppOnFakeUpstream({ apps: { app: { MAX_CONCURRENT_STREAMS: String(LIMIT) } } }, (started) => {
+  ({ upstream, app } = started);
   url = `${app.baseUrl}/api/v1/messages`;
 });
-afterAll(async () => {
-  await app.close();
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
 
 describe(`MAX_CONCURRENT_STREAMS=${LIMIT}`, () => {
   it("refuses a fourth reply in either mode with 503 overloaded and Retry-After, while the three running replies finish intact", async () => {

@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
+import { describe, expect, it } from "vitest";
+import type { TestApp } from "../../fixtures/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 const ORIGIN = "https://chat.example";
 
-let upstream: FakeOpenAiUpstream;
 let listed: TestApp;
 let open: TestApp;
 let closed: TestApp;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream({ tokens: ["ok"] });
-  [listed, open, closed] = await Promise.all([
-    startTestApp(upstreamEnv(upstream.baseUrl, { CORS_ORIGINS: `${ORIGIN}, https://other.example` })),
-    startTestApp(upstreamEnv(upstream.baseUrl, { CORS_ORIGINS: "*" })),
-    startTestApp(upstreamEnv(upstream.baseUrl)),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([listed.close(), open.close(), closed.close()]);
-  await upstream.close();
-});
+useAppOnFakeUpstream(
+  {
+    script: { tokens: ["ok"] },
+    apps: { listed: { CORS_ORIGINS: `${ORIGIN}, https://other.example` }, open: { CORS_ORIGINS: "*" }, closed: {} },
+  },
+  (started) => ({ apps: { listed, open, closed } } = started),
+);
 
 const preflight = (app: TestApp, origin: string) =>
   fetch(`${app.baseUrl}/api/v1/messages`, {

@@ -8,13 +8,12 @@
  * which a server busy with 50 streams on two cores regularly fails to do.)
  */
 import { request, type IncomingHttpHeaders } from "node:http";
-
-import { createParser } from "eventsource-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ErrorEvent, ErrorResponse } from "../../sdk/types.js";
+import type { ErrorEvent } from "../../sdk/types.js";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
-import { expectEventsMatchContract, expectMatchesSchema, expectSseResponseMatchesContract } from "../helpers/expect-contract.js";
-import type { ReceivedEvent, SseResult } from "../helpers/read-sse.js";
+import { upstreamEnv } from "../../fixtures/start-test-app.js";
+import { expectContractError } from "../helpers/expect-contract.js";
+import { openSse, type ReceivedEvent, type SseResult, type SseStream } from "../helpers/read-sse.js";
 import { startServerProcess, stopServerProcess, until, type ServerProcess } from "../helpers/start-server-process.js";
 
 const GRACE_MS = 400;
@@ -24,57 +23,12 @@ const LONG_GRACE_MS = 3_000;
 const EXIT_SLACK_MS = 4_000;
 const STREAM_COUNT = 50;
 
-interface LiveStream {
-  /** Every event so far, as it arrived. */
-  events: ReceivedEvent[];
-  /** The content of every token event so far. */
-  tokens: string[];
-  /** Resolves when the response ended (`end`) or broke (`error`). */
-  finished: Promise<{ result: SseResult; endedCleanly: boolean }>;
-}
+/** Opens one SSE stream on a connection of its own; its events are readable as they arrive. */
+const openStream = (baseUrl: string, message: string): SseStream => openSse(`${baseUrl}/api/v1/messages`, { message }, { newConnection: true });
 
-/** Opens one SSE stream on a connection of its own and records its events as they arrive. */
-function openStream(baseUrl: string, message: string): LiveStream {
-  const events: ReceivedEvent[] = [];
-  const tokens: string[] = [];
-  const comments: string[] = [];
-  const chunks: Buffer[] = [];
-  const decoder = new TextDecoder();
-  let now = 0;
-  const parser = createParser({
-    onEvent: (event) => {
-      events.push({ event: event.event, id: event.id, data: event.data, receivedAt: now });
-      if (event.event === "token") tokens.push((JSON.parse(event.data) as { content: string }).content);
-    },
-    onComment: (comment) => comments.push(comment),
-  });
-  const finished = new Promise<{ result: SseResult; endedCleanly: boolean }>((resolve, reject) => {
-    const req = request(
-      `${baseUrl}/api/v1/messages`,
-      { method: "POST", agent: false, headers: { "content-type": "application/json", accept: "text/event-stream" } },
-      (res) => {
-        let settled = false;
-        const settle = (endedCleanly: boolean) => {
-          if (settled) return;
-          settled = true;
-          const raw = Buffer.concat(chunks).toString("utf8");
-          resolve({ result: { status: res.statusCode ?? 0, headers: res.headers, raw, events, comments }, endedCleanly });
-        };
-        res.on("data", (chunk: Buffer) => {
-          now = performance.now();
-          chunks.push(chunk);
-          parser.feed(decoder.decode(chunk, { stream: true }));
-        });
-        res.on("end", () => settle(true));
-        res.on("error", () => settle(false));
-        res.on("close", () => settle(false));
-      },
-    );
-    req.on("error", reject);
-    req.end(JSON.stringify({ message }));
-  });
-  return { events, tokens, finished };
-}
+/** The content of every token event so far. */
+const tokensOf = (stream: SseStream): string[] =>
+  stream.events.filter((event) => event.event === "token").map((event) => (JSON.parse(event.data) as { content: string }).content);
 
 interface JsonReply {
   status: number;
@@ -119,15 +73,16 @@ const slowScript = (tokenCount: number, delayMs: number): UpstreamScript => ({
 });
 const logMessages = (server: ServerProcess) => server.logs.map((line) => String(line.msg));
 
-/** The stream ended as the contract says, with exactly one terminal event; returns it. */
-function expectOneTerminalEvent(stream: LiveStream, result: SseResult): ReceivedEvent {
+/**
+ * The stream ended with exactly one terminal event, after at least two tokens; returns it. (That every frame
+ * matches the contract, and that a terminal event is the last, `openSse` checked before `finished` resolved.)
+ */
+function expectOneTerminalEvent(result: SseResult): ReceivedEvent {
   expect(result.status).toBe(200);
-  expectEventsMatchContract(result.events);
-  expectSseResponseMatchesContract(result);
   const terminal = result.events.filter((event) => event.event === "complete" || event.event === "error");
   expect(terminal, "exactly one complete or error event").toHaveLength(1);
   expect(result.events.at(-1)).toBe(terminal[0]);
-  expect(stream.tokens.length).toBeGreaterThanOrEqual(2);
+  expect(result.events.filter((event) => event.event === "token").length).toBeGreaterThanOrEqual(2);
   return terminal[0]!;
 }
 
@@ -137,13 +92,7 @@ let shortReply: ServerProcess | undefined;
 let interrupted: ServerProcess | undefined;
 
 /** The server's configuration: the fake upstream, no retries, and the given grace period. */
-const shutdownEnv = (graceMs: number) => ({
-  OPENAI_BASE_URL: upstream.baseUrl,
-  OPENAI_API_KEY: "x",
-  OPENAI_MODEL: "fake-model",
-  UPSTREAM_MAX_RETRIES: "0",
-  SHUTDOWN_GRACE_MS: String(graceMs),
-});
+const shutdownEnv = (graceMs: number) => upstreamEnv(upstream.baseUrl, { UPSTREAM_MAX_RETRIES: "0", SHUTDOWN_GRACE_MS: String(graceMs) });
 
 beforeAll(async () => {
   upstream = await startFakeOpenAiUpstream();
@@ -168,9 +117,9 @@ describe("the server process on SIGTERM", () => {
       const before = upstream.requests.length;
       const streams = Array.from({ length: STREAM_COUNT }, (_, index) => openStream(server.baseUrl, `stream ${index}`));
       await until(
-        () => streams.every((stream) => stream.tokens.length >= 2),
+        () => streams.every((stream) => tokensOf(stream).length >= 2),
         15_000,
-        () => `every stream to have 2 tokens (${streams.map((stream) => stream.tokens.length).join(",")})`,
+        () => `every stream to have 2 tokens (${streams.map((stream) => tokensOf(stream).length).join(",")})`,
       );
 
       const signalledAt = performance.now();
@@ -193,13 +142,13 @@ describe("the server process on SIGTERM", () => {
       expect(exit.at - signalledAt).toBeLessThan(GRACE_MS + EXIT_SLACK_MS);
 
       let endedByShutdown = 0;
-      for (const [index, { result, endedCleanly }] of finished.entries()) {
+      for (const [index, result] of finished.entries()) {
         const stream = streams[index]!;
-        const terminal = expectOneTerminalEvent(stream, result);
-        expect(endedCleanly, "the response ended, it was not cut").toBe(true);
+        const terminal = expectOneTerminalEvent(result);
+        expect(result.endedCleanly, "the response ended, it was not cut").toBe(true);
         const data = JSON.parse(terminal.data) as Record<string, unknown>;
         if (terminal.event === "complete") {
-          expect(data.content).toBe(stream.tokens.join(""));
+          expect(data.content).toBe(tokensOf(stream).join(""));
           continue;
         }
         endedByShutdown += 1;
@@ -208,7 +157,7 @@ describe("the server process on SIGTERM", () => {
           message: expect.any(String),
           retryable: true,
           retryAfterSeconds: 2,
-          partialContent: stream.tokens.join(""),
+          partialContent: tokensOf(stream).join(""),
         });
         // Running replies were given the grace period before being ended.
         expect(terminal.receivedAt - signalledAt).toBeGreaterThanOrEqual(GRACE_MS - 20);
@@ -234,18 +183,18 @@ describe("the server process on SIGTERM", () => {
     const server = shortReply!;
     upstream.enqueue(slowScript(12, 30));
     const stream = openStream(server.baseUrl, "short");
-    await until(() => stream.tokens.length >= 2, 10_000, () => "2 tokens");
+    await until(() => tokensOf(stream).length >= 2, 10_000, () => "2 tokens");
 
     const signalledAt = performance.now();
     server.child.kill("SIGTERM");
-    const { result, endedCleanly } = await stream.finished;
+    const result = await stream.finished;
     const exit = await server.exited;
 
-    const terminal = expectOneTerminalEvent(stream, result);
-    expect(endedCleanly).toBe(true);
+    const terminal = expectOneTerminalEvent(result);
+    expect(result.endedCleanly).toBe(true);
     expect(terminal.event).toBe("complete");
     expect(JSON.parse(terminal.data)).toMatchObject({ content: slowScript(12, 30).tokens!.join(""), finishReason: "stop" });
-    expect(stream.tokens.join("")).toBe(slowScript(12, 30).tokens!.join(""));
+    expect(tokensOf(stream).join("")).toBe(slowScript(12, 30).tokens!.join(""));
     expect({ code: exit.code, signal: exit.signal }, server.output().slice(-2_000)).toEqual({ code: 0, signal: null });
     expect(exit.at - signalledAt, "exits once the last reply ended, not after the whole grace").toBeLessThan(LONG_GRACE_MS);
     expect(logMessages(server)).not.toContain("stream ended by shutdown");
@@ -263,7 +212,7 @@ describe("the server process on SIGINT", () => {
     await until(() => upstream.requests.length > before, 10_000, () => "the JSON reply's model call");
     const jsonCall = upstream.requests[before]!;
     const streams = [0, 1, 2].map((index) => openStream(server.baseUrl, `interrupted ${index}`));
-    await until(() => jsonCall.tokensSent >= 2 && streams.every((stream) => stream.tokens.length >= 2), 10_000, () => "2 tokens on every reply");
+    await until(() => jsonCall.tokensSent >= 2 && streams.every((stream) => tokensOf(stream).length >= 2), 10_000, () => "2 tokens on every reply");
 
     const signalledAt = performance.now();
     server.child.kill("SIGINT");
@@ -273,28 +222,24 @@ describe("the server process on SIGINT", () => {
 
     expect({ code: exit.code, signal: exit.signal }, server.output().slice(-2_000)).toEqual({ code: 0, signal: null });
     expect(exit.at - signalledAt).toBeLessThan(GRACE_MS + EXIT_SLACK_MS);
-    for (const [index, { result, endedCleanly }] of finished.entries()) {
+    for (const [index, result] of finished.entries()) {
       const stream = streams[index]!;
-      const terminal = expectOneTerminalEvent(stream, result);
-      expect(endedCleanly).toBe(true);
+      const terminal = expectOneTerminalEvent(result);
+      expect(result.endedCleanly).toBe(true);
       expect(terminal.event).toBe("error");
       expect(JSON.parse(terminal.data)).toEqual({
         code: "server_shutdown",
         message: expect.any(String),
         retryable: true,
         retryAfterSeconds: 2,
-        partialContent: stream.tokens.join(""),
+        partialContent: tokensOf(stream).join(""),
       });
     }
 
-    expect(jsonResult.status, jsonResult.body).toBe(503);
-    expect(jsonResult.headers["content-type"]).toBe("application/json; charset=utf-8");
+    const error = expectContractError({ status: jsonResult.status, headers: jsonResult.headers, raw: jsonResult.body }, 503, "server_shutdown");
     expect(jsonResult.headers["retry-after"]).toBe("2");
-    const body = JSON.parse(jsonResult.body) as ErrorResponse;
-    expectMatchesSchema("ErrorResponse", body);
-    expect(body.error.code).toBe("server_shutdown");
     // Whole tokens, in order, from the first: what the model had written when the reply was ended.
-    const partial = body.error.partialContent ?? "";
+    const partial = error.partialContent ?? "";
     const tokenCount = script.tokens!.findIndex((_, count) => script.tokens!.slice(0, count).join("") === partial);
     expect(tokenCount, `partialContent ${JSON.stringify(partial)} is a prefix of whole tokens`).toBeGreaterThanOrEqual(2);
 

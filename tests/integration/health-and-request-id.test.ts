@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CompleteEvent, Health, MessageResponse, TokenEvent } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
 import { expectEventsMatchContract, expectMatchesSchema } from "../helpers/expect-contract.js";
 import { payloads, postForSse } from "../helpers/read-sse.js";
-import { startTestApp, type TestApp } from "../../fixtures/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -15,18 +16,19 @@ let local: TestApp;
 /** OpenAI itself: only an API key, so the default model. Never called here. */
 let hosted: TestApp;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  [demo, local, hosted] = await Promise.all([
-    startTestApp({ DEMO_TOKEN_DELAY_MS: "1" }),
-    startTestApp({ OPENAI_BASE_URL: upstream.baseUrl, OPENAI_MODEL: "local-llama" }),
-    startTestApp({ OPENAI_API_KEY: "sk-test" }),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([demo.close(), local.close(), hosted.close()]);
-  await upstream.close();
-});
+/** Unsets what points an app at the fake upstream, so each app below states its whole model configuration. */
+const NO_UPSTREAM = { OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined, OPENAI_MODEL: undefined };
+
+useAppOnFakeUpstream(
+  {
+    apps: {
+      demo: { ...NO_UPSTREAM, DEMO_TOKEN_DELAY_MS: "1" },
+      local: { OPENAI_API_KEY: undefined, OPENAI_MODEL: "local-llama" },
+      hosted: { ...NO_UPSTREAM, OPENAI_API_KEY: "sk-test" },
+    },
+  },
+  (started) => ({ upstream, apps: { demo, local, hosted } } = started),
+);
 
 async function getHealth(app: TestApp, headers: Record<string, string> = {}): Promise<{ response: Response; body: unknown }> {
   const response = await fetch(`${app.baseUrl}/api/v1/health`, { headers });

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ErrorResponse, MessageResponse } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
-import { expectMatchesSchema } from "../helpers/expect-contract.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
-import { postJson, type HttpResult } from "../helpers/post-json.js";
-
-/** The checks every JSON error answer must pass, whatever its cause. */
-function expectContractError(result: HttpResult, status: number, code: ErrorResponse["error"]["code"]): ErrorResponse {
-  expect(result.status, result.raw).toBe(status);
-  expect(result.headers["content-type"]).toBe("application/json; charset=utf-8");
-  expect(result.headers["x-request-id"]).toEqual(expect.any(String));
-  expectMatchesSchema("ErrorResponse", result.body);
-  const body = result.body as ErrorResponse;
-  expect(body.error.code).toBe(code);
-  expect(result.raw).not.toMatch(/\bat \S+ \(|\bat (file|node):|node_modules/);
-  return body;
-}
+import type { FakeOpenAiUpstream, UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
+import { expectContractError, expectMatchesSchema } from "../helpers/expect-contract.js";
+import { postJson } from "../helpers/post-json.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 let upstream: FakeOpenAiUpstream;
 /** No retries, default timeouts. */
@@ -29,20 +18,17 @@ let withoutUsage: TestApp;
 
 const messagesUrl = (target: TestApp) => `${target.baseUrl}/api/v1/messages`;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  [app, retrying, impatient, withoutUsage] = await Promise.all([
-    startTestApp(upstreamEnv(upstream.baseUrl)),
-    startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_MAX_RETRIES: "2" })),
-    startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "300", UPSTREAM_IDLE_TIMEOUT_MS: "300" })),
-    startTestApp(upstreamEnv(upstream.baseUrl, { OPENAI_STREAM_USAGE: "false" })),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([app.close(), retrying.close(), impatient.close(), withoutUsage.close()]);
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+useAppOnFakeUpstream(
+  {
+    apps: {
+      app: {},
+      retrying: { UPSTREAM_MAX_RETRIES: "2" },
+      impatient: { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "300", UPSTREAM_IDLE_TIMEOUT_MS: "300" },
+      withoutUsage: { OPENAI_STREAM_USAGE: "false" },
+    },
+  },
+  (started) => ({ upstream, apps: { app, retrying, impatient, withoutUsage } } = started),
+);
 
 describe("POST /api/v1/messages without Accept: text/event-stream", () => {
   it.each([
@@ -133,9 +119,9 @@ describe("POST /api/v1/messages in JSON mode when the upstream fails", () => {
     upstream.enqueue({ fault: { kind: "status", status: upstreamStatus } });
     const result = await postJson(messagesUrl(app), { message: "hi" });
 
-    const body = expectContractError(result, status, code);
-    expect(body.error.message).toContain(String(upstreamStatus));
-    expect(body.error.details).toBeUndefined();
+    const error = expectContractError(result, status, code);
+    expect(error.message).toContain(String(upstreamStatus));
+    expect(error.details).toBeUndefined();
     expect(result.headers["retry-after"]).toBeUndefined();
   });
 
@@ -143,8 +129,8 @@ describe("POST /api/v1/messages in JSON mode when the upstream fails", () => {
     upstream.enqueue({ fault: { kind: "status", status: 429, headers: { "retry-after": "7" } } });
     const result = await postJson(messagesUrl(app), { message: "hi" });
 
-    const body = expectContractError(result, 503, "upstream_rate_limited");
-    expect(body.error.message).toContain("429");
+    const error = expectContractError(result, 503, "upstream_rate_limited");
+    expect(error.message).toContain("429");
     expect(result.headers["retry-after"]).toBe("7");
   });
 
@@ -153,8 +139,8 @@ describe("POST /api/v1/messages in JSON mode when the upstream fails", () => {
     const startedAt = performance.now();
     const result = await postJson(messagesUrl(impatient), { message: "hi" });
 
-    const body = expectContractError(result, 504, "upstream_timeout");
-    expect(body.error.message).toContain("300 ms");
+    const error = expectContractError(result, 504, "upstream_timeout");
+    expect(error.message).toContain("300 ms");
     expect(performance.now() - startedAt).toBeGreaterThanOrEqual(250);
     expect(performance.now() - startedAt).toBeLessThan(2000);
   });
@@ -163,25 +149,25 @@ describe("POST /api/v1/messages in JSON mode when the upstream fails", () => {
     upstream.enqueue({ tokens: ["slow", " and", " stuck"], fault: { kind: "stall", afterTokens: 1 } });
     const result = await postJson(messagesUrl(impatient), { message: "hi" });
 
-    const body = expectContractError(result, 504, "upstream_timeout");
-    expect(body.error.message).toContain("300 ms");
-    expect(body.error.partialContent).toBe("slow");
+    const error = expectContractError(result, 504, "upstream_timeout");
+    expect(error.message).toContain("300 ms");
+    expect(error.partialContent).toBe("slow");
   });
 
   it("answers 503 upstream_unavailable carrying the text produced so far when the upstream resets mid-reply", async () => {
     upstream.enqueue({ tokens: ["one", " two", " three", " four"], fault: { kind: "reset", afterTokens: 2 } });
     const result = await postJson(messagesUrl(app), { message: "hi" });
 
-    const body = expectContractError(result, 503, "upstream_unavailable");
-    expect(body.error.partialContent).toBe("one two");
+    const error = expectContractError(result, 503, "upstream_unavailable");
+    expect(error.partialContent).toBe("one two");
   });
 
   it("answers 502 upstream_error when the upstream sends a chunk that is not JSON", async () => {
     upstream.enqueue({ tokens: ["one", " two"], fault: { kind: "malformed", afterTokens: 1 } });
     const result = await postJson(messagesUrl(app), { message: "hi" });
 
-    const body = expectContractError(result, 502, "upstream_error");
-    expect(body.error.partialContent).toBe("one");
+    const error = expectContractError(result, 502, "upstream_error");
+    expect(error.partialContent).toBe("one");
   });
 
   it("logs an upstream failure once as a warning with its code and the request's id, not as our own error", async () => {

@@ -1,23 +1,38 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import { describe, expect, it } from "vitest";
+import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
 import { expectEventsMatchContract } from "../helpers/expect-contract.js";
 import { payloads, postForSse } from "../helpers/read-sse.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 let upstream: FakeOpenAiUpstream;
+/** Heartbeats every 100 ms, so a test can see them. */
 let app: TestApp;
 let url: string;
+/** Gives up after 200 ms without a chunk from the model. */
+let idle: TestApp;
+/** Retries twice before the first token. */
+let retrying: TestApp;
+/** Gives up after 250 ms without a chunk, before or after the first token. */
+let impatient: TestApp;
+/** Disconnects a client that has not read for 300 ms. */
+let stallGuard: TestApp;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  app = await startTestApp(upstreamEnv(upstream.baseUrl, { SSE_HEARTBEAT_MS: "100" }));
-  url = `${app.baseUrl}/api/v1/messages`;
-});
-afterAll(async () => {
-  await app.close();
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+useAppOnFakeUpstream(
+  {
+    apps: {
+      app: { SSE_HEARTBEAT_MS: "100" },
+      idle: { UPSTREAM_IDLE_TIMEOUT_MS: "200" },
+      retrying: { UPSTREAM_MAX_RETRIES: "2" },
+      impatient: { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "250", UPSTREAM_IDLE_TIMEOUT_MS: "250" },
+      stallGuard: { CLIENT_STALL_TIMEOUT_MS: "300" },
+    },
+  },
+  (started) => {
+    ({ upstream, apps: { app, idle, retrying, impatient, stallGuard } } = started);
+    url = `${app.baseUrl}/api/v1/messages`;
+  },
+);
 
 describe("POST /api/v1/messages with Accept: text/event-stream", () => {
   it("streams each upstream delta as a token event, then one complete event whose content is the tokens joined", async () => {
@@ -110,19 +125,14 @@ describe("POST /api/v1/messages with Accept: text/event-stream", () => {
   });
 
   it("ends with an upstream_timeout error when the upstream stalls between tokens", async () => {
-    const stalling = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_IDLE_TIMEOUT_MS: "200" }));
-    try {
-      upstream.enqueue({ tokens: ["slow", " and", " stuck"], fault: { kind: "stall", afterTokens: 1 } });
-      const startedAt = performance.now();
-      const result = await postForSse(`${stalling.baseUrl}/api/v1/messages`, { message: "hi" });
-      expect(performance.now() - startedAt).toBeLessThan(2000);
-      expect(payloads(result.events).at(-1)).toEqual({
-        event: "error",
-        data: { code: "upstream_timeout", message: expect.stringContaining("200 ms"), retryable: true, partialContent: "slow" },
-      });
-    } finally {
-      await stalling.close();
-    }
+    upstream.enqueue({ tokens: ["slow", " and", " stuck"], fault: { kind: "stall", afterTokens: 1 } });
+    const startedAt = performance.now();
+    const result = await postForSse(`${idle.baseUrl}/api/v1/messages`, { message: "hi" });
+    expect(performance.now() - startedAt).toBeLessThan(2000);
+    expect(payloads(result.events).at(-1)).toEqual({
+      event: "error",
+      data: { code: "upstream_timeout", message: expect.stringContaining("200 ms"), retryable: true, partialContent: "slow" },
+    });
   });
 
   it("writes heartbeat comments while the model is silent", async () => {
@@ -165,23 +175,18 @@ describe("POST /api/v1/messages with Accept: text/event-stream", () => {
   });
 
   it("retries a failed call before the first token, but never after one was sent", async () => {
-    const retrying = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_MAX_RETRIES: "2" }));
-    try {
-      const messagesUrl = `${retrying.baseUrl}/api/v1/messages`;
-      let before = upstream.requests.length;
-      upstream.enqueue({ fault: { kind: "status", status: 503, headers: { "retry-after": "0" } } }, { tokens: ["second", " try"] });
-      const recovered = await postForSse(messagesUrl, { message: "hi" });
-      expect(payloads(recovered.events).at(-1)).toMatchObject({ event: "complete", data: { content: "second try" } });
-      expect(upstream.requests.length - before).toBe(2);
+    const messagesUrl = `${retrying.baseUrl}/api/v1/messages`;
+    let before = upstream.requests.length;
+    upstream.enqueue({ fault: { kind: "status", status: 503, headers: { "retry-after": "0" } } }, { tokens: ["second", " try"] });
+    const recovered = await postForSse(messagesUrl, { message: "hi" });
+    expect(payloads(recovered.events).at(-1)).toMatchObject({ event: "complete", data: { content: "second try" } });
+    expect(upstream.requests.length - before).toBe(2);
 
-      before = upstream.requests.length;
-      upstream.enqueue({ tokens: ["half", " a", " reply"], fault: { kind: "reset", afterTokens: 1 } }, { tokens: ["duplicate"] });
-      const broken = await postForSse(messagesUrl, { message: "hi" });
-      expect(payloads(broken.events).at(-1)).toMatchObject({ event: "error", data: { code: "upstream_unavailable", partialContent: "half" } });
-      expect(upstream.requests.length - before).toBe(1);
-    } finally {
-      await retrying.close();
-    }
+    before = upstream.requests.length;
+    upstream.enqueue({ tokens: ["half", " a", " reply"], fault: { kind: "reset", afterTokens: 1 } }, { tokens: ["duplicate"] });
+    const broken = await postForSse(messagesUrl, { message: "hi" });
+    expect(payloads(broken.events).at(-1)).toMatchObject({ event: "error", data: { code: "upstream_unavailable", partialContent: "half" } });
+    expect(upstream.requests.length - before).toBe(1);
   });
 
   it("ends with an error event, not complete, when the upstream stream stops without a finish reason", async () => {
@@ -194,28 +199,18 @@ describe("POST /api/v1/messages with Accept: text/event-stream", () => {
   });
 
   it("completes when the reply finished but the usage chunk never came", async () => {
-    const impatient = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_IDLE_TIMEOUT_MS: "200" }));
-    try {
-      upstream.enqueue({ tokens: ["all", " there"], fault: { kind: "stall-after-finish" } });
-      const result = await postForSse(`${impatient.baseUrl}/api/v1/messages`, { message: "hi" });
-      expect(payloads(result.events).at(-1)).toMatchObject({ event: "complete", data: { content: "all there", finishReason: "stop" } });
-    } finally {
-      await impatient.close();
-    }
+    upstream.enqueue({ tokens: ["all", " there"], fault: { kind: "stall-after-finish" } });
+    const result = await postForSse(`${idle.baseUrl}/api/v1/messages`, { message: "hi" });
+    expect(payloads(result.events).at(-1)).toMatchObject({ event: "complete", data: { content: "all there", finishReason: "stop" } });
   });
 
   it("counts reasoning chunks as signs of life, so a thinking model is not timed out", async () => {
-    const impatient = await startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "250", UPSTREAM_IDLE_TIMEOUT_MS: "250" }));
-    try {
-      upstream.enqueue({ reasoningChunks: 6, delayMs: 100, tokens: ["answer"] });
-      const result = await postForSse(`${impatient.baseUrl}/api/v1/messages`, { message: "hi" });
-      expect(payloads(result.events)).toEqual([
-        { event: "token", data: { content: "answer" } },
-        { event: "complete", data: expect.objectContaining({ content: "answer" }) },
-      ]);
-    } finally {
-      await impatient.close();
-    }
+    upstream.enqueue({ reasoningChunks: 6, delayMs: 100, tokens: ["answer"] });
+    const result = await postForSse(`${impatient.baseUrl}/api/v1/messages`, { message: "hi" });
+    expect(payloads(result.events)).toEqual([
+      { event: "token", data: { content: "answer" } },
+      { event: "complete", data: expect.objectContaining({ content: "answer" }) },
+    ]);
   });
 
   it("tells the client how long to wait when the upstream rate-limits with Retry-After", async () => {
@@ -227,28 +222,23 @@ describe("POST /api/v1/messages with Accept: text/event-stream", () => {
   });
 
   it("disconnects a client that stops reading, which closes the upstream request too", async () => {
-    const strict = await startTestApp(upstreamEnv(upstream.baseUrl, { CLIENT_STALL_TIMEOUT_MS: "300" }));
-    try {
-      // 25 MiB: far more than the kernel's socket buffers on the two loopback hops hold (a few MiB each).
-      const big = "x".repeat(64 * 1024);
-      upstream.enqueue({ tokens: Array.from({ length: 400 }, () => big) });
-      const before = upstream.requests.length;
-      const { request } = await import("node:http");
-      const client = request(`${strict.baseUrl}/api/v1/messages`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream" },
-      });
-      client.on("response", (res) => res.pause()); // reads the headers, then nothing
-      client.on("error", () => {});
-      client.end(JSON.stringify({ message: "hi" }));
-      await upstream.waitForRequests(before + 1);
-      const upstreamRequest = upstream.requests[before]!;
-      await upstream.waitForClose(upstreamRequest, 5000);
-      expect(upstreamRequest.finished).toBe(false);
-      expect(upstreamRequest.tokensSent).toBeLessThan(400);
-      client.destroy();
-    } finally {
-      await strict.close();
-    }
+    // 25 MiB: far more than the kernel's socket buffers on the two loopback hops hold (a few MiB each).
+    const big = "x".repeat(64 * 1024);
+    upstream.enqueue({ tokens: Array.from({ length: 400 }, () => big) });
+    const before = upstream.requests.length;
+    const { request } = await import("node:http");
+    const client = request(`${stallGuard.baseUrl}/api/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+    });
+    client.on("response", (res) => res.pause()); // reads the headers, then nothing
+    client.on("error", () => {});
+    client.end(JSON.stringify({ message: "hi" }));
+    await upstream.waitForRequests(before + 1);
+    const upstreamRequest = upstream.requests[before]!;
+    await upstream.waitForClose(upstreamRequest, 5000);
+    expect(upstreamRequest.finished).toBe(false);
+    expect(upstreamRequest.tokensSent).toBeLessThan(400);
+    client.destroy();
   });
 });

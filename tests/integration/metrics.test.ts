@@ -2,12 +2,13 @@
  * `GET /metrics` and what the service logs: after a known sequence of replies on a fresh app every counter has
  * exactly the expected value, and prompt and reply text reach the logs only with LOG_CONTENT=true.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ErrorResponse, MessageResponse } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
 import { payloads, postForSse } from "../helpers/read-sse.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 import { postJson } from "../helpers/post-json.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
@@ -42,19 +43,10 @@ let verbose: TestApp;
 
 const messagesUrl = (target: TestApp) => `${target.baseUrl}/api/v1/messages`;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  [counted, quiet, verbose] = await Promise.all([
-    startTestApp(upstreamEnv(upstream.baseUrl, { MAX_CONCURRENT_STREAMS: "1", UPSTREAM_MAX_RETRIES: "1" })),
-    startTestApp(upstreamEnv(upstream.baseUrl)),
-    startTestApp(upstreamEnv(upstream.baseUrl, { LOG_CONTENT: "true" })),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([counted.close(), quiet.close(), verbose.close()]);
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+useAppOnFakeUpstream(
+  { apps: { counted: { MAX_CONCURRENT_STREAMS: "1", UPSTREAM_MAX_RETRIES: "1" }, quiet: {}, verbose: { LOG_CONTENT: "true" } } },
+  (started) => ({ upstream, apps: { counted, quiet, verbose } } = started),
+);
 
 describe("GET /metrics", () => {
   it("answers the Prometheus text format with an X-Request-Id", async () => {

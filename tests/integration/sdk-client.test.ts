@@ -1,12 +1,13 @@
 /** The SDK's client against the real app over real HTTP, and against a raw server for what the app never does. */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatSdkError, createChatClient, type ChatClient } from "../../sdk/index.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import { findDeadUrl, startRawSseServer, type RawSseServer } from "../../fixtures/raw-sse-server.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
 import { collect, collectUntilThrow, tokenContents } from "../helpers/collect-events.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 // A user presses Stop long after the request started, so a garbage collection has run by then; force one to make that deterministic.
 setFlagsFromString("--expose-gc");
@@ -19,20 +20,13 @@ let raw: RawSseServer;
 let rawUrl: string;
 let deadUrl: string;
 
+useAppOnFakeUpstream({}, (started) => ({ upstream, app, client } = started));
 beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  app = await startTestApp(upstreamEnv(upstream.baseUrl));
-  client = createChatClient({ baseUrl: app.baseUrl });
   raw = await startRawSseServer();
   rawUrl = raw.url;
   deadUrl = await findDeadUrl();
 });
-afterAll(async () => {
-  await app.close();
-  await upstream.close();
-  await raw.close();
-});
-beforeEach(() => upstream.reset());
+afterAll(() => raw?.close());
 
 describe("createChatClient against the real app", () => {
   it("streams typed token events, then one complete event whose content is the tokens joined", async () => {

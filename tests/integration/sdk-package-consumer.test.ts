@@ -10,8 +10,8 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_MESSAGE_LENGTH } from "../../contract/index.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 const run = promisify(execFile);
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
@@ -111,10 +111,10 @@ async function typecheck(project: string): Promise<{ code: number; output: strin
   }
 }
 
-let upstream: FakeOpenAiUpstream;
 let app: TestApp;
 let consumerDir: string;
 
+useAppOnFakeUpstream({ script: { tokens: TOKENS } }, (started) => ({ app } = started));
 beforeAll(async () => {
   execFileSync("npm", ["run", "build:sdk"], { cwd: REPO_ROOT, stdio: "pipe", timeout: 120_000 });
   consumerDir = await mkdtemp(join(tmpdir(), "streaming-chat-consumer-"));
@@ -126,13 +126,8 @@ beforeAll(async () => {
   await writeFile(join(consumerDir, "consumer-wrong.ts"), CONSUMER_WRONG_TS);
   await writeFile(join(consumerDir, "tsconfig.json"), tsconfig("consumer.ts"));
   await writeFile(join(consumerDir, "tsconfig.wrong.json"), tsconfig("consumer-wrong.ts"));
-
-  upstream = await startFakeOpenAiUpstream({ tokens: TOKENS });
-  app = await startTestApp(upstreamEnv(upstream.baseUrl));
 }, 180_000);
 afterAll(async () => {
-  await app?.close();
-  await upstream?.close();
   if (consumerDir) await rm(consumerDir, { recursive: true, force: true });
 });
 

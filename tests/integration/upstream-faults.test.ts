@@ -3,13 +3,14 @@
  * (architecture.md, "Failures and timeouts"): the contract's code, the JSON status, whether it is retryable,
  * `Retry-After`, and the exact text the model had produced before it failed.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ErrorCode, ErrorResponse, MessageResponse } from "../../sdk/types.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
-import { expectMatchesSchema } from "../helpers/expect-contract.js";
+import { describe, expect, it } from "vitest";
+import type { ErrorCode, MessageResponse } from "../../sdk/types.js";
+import type { FakeOpenAiUpstream, UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
+import { expectContractError, expectMatchesSchema } from "../helpers/expect-contract.js";
 import { payloads, postForSse } from "../helpers/read-sse.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 import { postJson } from "../helpers/post-json.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 
 const SHORT_TIMEOUT_MS = 300;
 const FOUR_TOKENS = ["Alpha", " beta", " gamma", " delta"];
@@ -93,20 +94,16 @@ let retrying: TestApp;
 
 const messagesUrl = (target: TestApp) => `${target.baseUrl}/api/v1/messages`;
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  const shortTimeouts = { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: String(SHORT_TIMEOUT_MS), UPSTREAM_IDLE_TIMEOUT_MS: String(SHORT_TIMEOUT_MS) };
-  [app, impatient, retrying] = await Promise.all([
-    startTestApp(upstreamEnv(upstream.baseUrl)),
-    startTestApp(upstreamEnv(upstream.baseUrl, shortTimeouts)),
-    startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_MAX_RETRIES: "1" })),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([app.close(), impatient.close(), retrying.close()]);
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+useAppOnFakeUpstream(
+  {
+    apps: {
+      app: {},
+      impatient: { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: String(SHORT_TIMEOUT_MS), UPSTREAM_IDLE_TIMEOUT_MS: String(SHORT_TIMEOUT_MS) },
+      retrying: { UPSTREAM_MAX_RETRIES: "1" },
+    },
+  },
+  (started) => ({ upstream, apps: { app, impatient, retrying } } = started),
+);
 
 describe("an upstream fault during an SSE reply", () => {
   it.each(FAULTS.map((fault) => [`after ${fault.fault}, the stream ends with ${fault.expected}`, fault] as const))("%s", async (_name, { script, impatient: useImpatient, outcome }) => {
@@ -155,15 +152,11 @@ describe("an upstream fault during a JSON reply", () => {
       expect(result.raw).not.toContain("\uFFFD");
       return;
     }
-    expect(result.status, result.raw).toBe(outcome.status);
-    expectMatchesSchema("ErrorResponse", result.body);
-    const { error } = result.body as ErrorResponse;
-    expect(error.code).toBe(outcome.code);
+    const error = expectContractError(result, outcome.status, outcome.code);
     expect(error.details).toBeUndefined();
     // No text produced means no partialContent at all, rather than an empty string.
     expect(error.partialContent).toBe(outcome.partialContent === "" ? undefined : outcome.partialContent);
     expect(result.headers["retry-after"]).toBe(outcome.retryAfterSeconds === undefined ? undefined : String(outcome.retryAfterSeconds));
-    expect(result.raw).not.toMatch(/\bat \S+ \(|\bat (file|node):|node_modules/);
   });
 });
 

@@ -2,11 +2,12 @@
  * How a ChatSession fails, driven over real HTTP: mid-reply faults keep exactly the text received and say what
  * happened in words; refusals before the stream keep the user's message; an unreachable server is a network error.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChatClient } from "../../sdk/index.js";
-import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import { findDeadUrl, startRawSseServer, type RawSseServer } from "../../fixtures/raw-sse-server.js";
-import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
+import type { TestApp } from "../../fixtures/start-test-app.js";
+import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 import { recordSession, type RecordedSession } from "./record-session.js";
 
 const FOUR_TOKENS = ["Alpha", " beta", " gamma", " delta"];
@@ -18,19 +19,14 @@ let app: TestApp;
 let strict: TestApp;
 let raw: RawSseServer;
 
+useAppOnFakeUpstream(
+  { apps: { app: {}, strict: { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "300", UPSTREAM_IDLE_TIMEOUT_MS: "300", MAX_CONCURRENT_STREAMS: "1" } } },
+  (started) => ({ upstream, apps: { app, strict } } = started),
+);
 beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
   raw = await startRawSseServer();
-  [app, strict] = await Promise.all([
-    startTestApp(upstreamEnv(upstream.baseUrl)),
-    startTestApp(upstreamEnv(upstream.baseUrl, { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "300", UPSTREAM_IDLE_TIMEOUT_MS: "300", MAX_CONCURRENT_STREAMS: "1" })),
-  ]);
 });
-afterAll(async () => {
-  await Promise.all([app.close(), strict.close(), raw.close()]);
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+afterAll(() => raw?.close());
 
 const session = (baseUrl: string, options?: Parameters<typeof recordSession>[1]) => recordSession(createChatClient({ baseUrl }), options);
 

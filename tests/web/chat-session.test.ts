@@ -11,7 +11,7 @@ import { prefixes, recordSession, storedConversation } from "./record-session.js
 let upstream: FakeOpenAiUpstream;
 let client: ChatClient;
 
-useAppOnFakeUpstream((started) => ({ upstream, client } = started));
+useAppOnFakeUpstream({}, (started) => ({ upstream, client } = started));
 
 /** What the upstream was asked in its latest request: the chat messages, as role and text. */
 function lastUpstreamMessages(): { role: string; content: string }[] {

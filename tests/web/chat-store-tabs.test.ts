@@ -16,7 +16,7 @@ import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 let upstream: FakeOpenAiUpstream;
 let client: ChatClient;
 
-useAppOnFakeUpstream((started) => ({ upstream, client } = started));
+useAppOnFakeUpstream({}, (started) => ({ upstream, client } = started));
 
 const openTab = (storage: MemoryStorage) => new ChatStore({ client, storage: createConversationStorage(() => storage), saveDelayMs: 20 });
 const saved = (storage: MemoryStorage) => JSON.parse(storage.getItem(STORAGE_KEY)!) as StoredStateV1_1;

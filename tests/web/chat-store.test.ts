@@ -21,7 +21,7 @@ const SAVE_DELAY_MS = 40;
 let upstream: FakeOpenAiUpstream;
 let client: ChatClient;
 
-useAppOnFakeUpstream((started) => ({ upstream, client } = started));
+useAppOnFakeUpstream({}, (started) => ({ upstream, client } = started));
 
 function startStore(storage: MemoryStorage = createMemoryStorage(), onToken?: (reply: ChatMessage) => void) {
   return { storage, store: new ChatStore({ client, storage: createConversationStorage(() => storage), saveDelayMs: SAVE_DELAY_MS, onToken }) };
