@@ -49,7 +49,7 @@ const UNSURE: AcceptVerdict = { modes: ["json", "sse"], certain: false };
  * `application/json`; 406 when it does neither. A type's q is that of the most specific matching range
  * (RFC 9110 §12.5.1), the highest among equally specific ones.
  */
-export function judgeAccept(accept: string | undefined): AcceptVerdict {
+function judgeAccept(accept: string | undefined): AcceptVerdict {
   if (accept === undefined || accept.trim() === "") return { modes: ["json"], certain: true };
   const ranges: { type: string; subtype: string; q: number }[] = [];
   for (const element of accept.split(",")) {
@@ -83,7 +83,7 @@ export function judgeAccept(accept: string | undefined): AcceptVerdict {
 }
 
 /** 415 unless the body is declared `application/json` in UTF-8 (RFC 8259: JSON exchanged between systems is UTF-8). */
-export function judgeContentType(contentType: string | undefined): "pass" | "fail" | "either" {
+function judgeContentType(contentType: string | undefined): "pass" | "fail" | "either" {
   if (contentType === undefined) return "fail";
   const [type = "", ...parameters] = contentType.split(";");
   const mediaType = type.trim().toLowerCase();

@@ -27,9 +27,6 @@ export interface MemoryStorage extends Storage {
   readonly used: number;
 }
 
-/** About what Chromium and Firefox allow one origin's localStorage (5 MiB of UTF-16 text). */
-export const CHROMIUM_QUOTA = 5_000_000;
-
 export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
   const items = new Map<string, string>();
   const writes: StorageWrite[] = [];
