@@ -19,6 +19,13 @@ export default tseslint.config(
     },
   },
   {
+    // Benchmarks may share fixtures/ with the tests but never reach into tests/, so the suite can change freely.
+    files: ["bench/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/tests/**"], message: "Benchmarks import fixtures/, never tests/." }] }],
+    },
+  },
+  {
     files: ["web/**/*.{ts,svelte}"],
     languageOptions: { globals: globals.browser },
   },
