@@ -38,6 +38,13 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: [NO_SDK_IN_SERVER] }] },
   },
   {
+    // Benchmarks may share fixtures/ with the tests but never reach into tests/, so the suite can change freely.
+    files: ["bench/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [LANGCHAIN_ONLY_IN_CHAT, { group: ["**/tests/**"], message: "Benchmarks import fixtures/, never tests/." }] }],
+    },
+  },
+  {
     files: ["web/**/*.{ts,svelte}"],
     languageOptions: { globals: globals.browser },
   },

@@ -10,8 +10,7 @@ export default {
   entry: [
     // The published SDK: package.json "exports" points into dist/, which Knip cannot map back to sdk/.
     "sdk/index.ts",
-    // Started by path from bench-load.ts (`spawn(… "scripts/bench-upstream.ts")`), not imported.
-    "scripts/bench-upstream.ts",
+    // Each benchmark is run by its npm script, and bench/fake-upstream-process.ts is started by path from bench/load.ts.
     "bench/*.ts",
   ],
   // openapi-typescript writes one export per root of the spec (`webhooks`, `$defs`, …); we do not choose them.

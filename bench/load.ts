@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createParser } from "eventsource-parser";
 import { findFreePort } from "../fixtures/find-free-port.js";
-import type { UpstreamReport } from "./bench-upstream.js";
+import type { UpstreamReport } from "./fake-upstream-process.js";
 import { summarise } from "./summarise-latencies.js";
 
 const { values } = parseArgs({
@@ -136,7 +136,7 @@ function isContentChunk(event: { data: string }): boolean {
   return typeof content === "string" && content !== "";
 }
 
-const upstreamProcess = spawn(process.execPath, ["--import", "tsx", "scripts/bench-upstream.ts"], {
+const upstreamProcess = spawn(process.execPath, ["--import", "tsx", "bench/fake-upstream-process.ts"], {
   env: { ...process.env, BENCH_TOKENS: String(TOKENS), BENCH_DELAY_MS: String(DELAY_MS) },
   stdio: ["ignore", "inherit", "inherit", "ipc"],
 });

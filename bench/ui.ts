@@ -15,8 +15,8 @@ import { parseArgs } from "node:util";
 import { startFakeOpenAiUpstream } from "../fixtures/fake-openai-upstream.js";
 import { launchChromium } from "../fixtures/launch-chromium.js";
 import { startTestApp, upstreamEnv } from "../fixtures/start-test-app.js";
-import { createMarkdownReply } from "./bench-ui-reply.js";
-import { ensureWebBuild, WEB_OUT_DIR } from "./build-web.js";
+import { ensureWebBuild, WEB_OUT_DIR } from "../scripts/build-web.js";
+import { createMarkdownReply } from "./create-markdown-reply.js";
 import { longestRendererTaskMs } from "./longest-renderer-task.js";
 import { roundToTenth, summarise } from "./summarise-latencies.js";
 

@@ -1,5 +1,5 @@
 /**
- * The fake OpenAI-compatible upstream in a process of its own, for `bench-load.ts`: so the upstream, the server
+ * The fake OpenAI-compatible upstream in a process of its own, for `load.ts`: so the upstream, the server
  * and the load clients each have an event loop, as they would on separate machines. Talks over IPC: sends
  * `{ type: "ready", baseUrl }`, and answers `{ type: "report" }` with every request's arrival and token write
  * times as epoch milliseconds (timeOrigin + now), comparable across processes on this machine.
