@@ -44,17 +44,29 @@ function isErrorResponse(value: unknown): value is ErrorResponse {
   return typeof error?.code === "string" && typeof error.message === "string";
 }
 
-function toHttpError(response: Response, error: unknown, method: string): ChatSdkError {
+/**
+ * `Retry-After` in whole seconds: delta-seconds, or an HTTP date (RFC 9110 §10.2.3); `undefined` when absent or
+ * unreadable, so an empty or garbled header never reads as "retry now".
+ */
+function readRetryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  const value = header?.trim() ?? "";
+  if (/^\d+$/.test(value)) return Number(value);
+  // An HTTP date names its day and month; without letters, Date.parse would read "-5" as a year.
+  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** `path` is the one we called: a `Response` made by an injected `fetch` may have no `url`. */
+function toHttpError(response: Response, error: unknown, method: string, path: string): ChatSdkError {
   const requestId = response.headers.get("x-request-id") ?? undefined;
   const body = isErrorResponse(error) ? error : undefined;
   const detail = body ? `${body.error.code}: ${body.error.message}` : typeof error === "string" ? error.slice(0, 200) : "";
-  const path = new URL(response.url || "http://unknown/").pathname;
-  const retryAfter = Number(response.headers.get("retry-after") ?? Number.NaN);
+  const retryAfterSeconds = readRetryAfterSeconds(response.headers.get("retry-after"));
   return new ChatSdkError("http_error", `Request failed with status ${response.status}: ${method} ${path}${detail ? ` (${detail})` : ""}`, {
     status: response.status,
     body,
     requestId,
-    ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
   });
 }
 
@@ -95,13 +107,17 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
     fetch: options.fetch ?? ((input) => globalThis.fetch(input)),
   });
 
+  /** The path a response answered, for error messages: its URL's, or (a `Response` built by an injected fetch has none) the one we called. */
+  const pathOf = (response: Response, operationPath: string) =>
+    response.url ? new URL(response.url).pathname : `${new URL(options.baseUrl || "http://x", "http://x").pathname.replace(/\/$/, "")}${operationPath}`;
+
   return {
     async sendMessage(request, callOptions = {}) {
       const { data, error, response } = await callOrThrow(
         () => client.POST("/api/v1/messages", { body: request, headers: requestHeaders("application/json", callOptions), signal: callOptions.signal }),
         callOptions.signal,
       );
-      if (!response.ok || data === undefined) throw toHttpError(response, error, "POST");
+      if (!response.ok || data === undefined) throw toHttpError(response, error, "POST", pathOf(response, "/api/v1/messages"));
       return data as MessageResponse;
     },
 
@@ -116,7 +132,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
           }),
         callOptions.signal,
       );
-      if (!response.ok || !data) throw toHttpError(response, error, "POST");
+      if (!response.ok || !data) throw toHttpError(response, error, "POST", pathOf(response, "/api/v1/messages"));
       const contentType = response.headers.get("content-type") ?? "";
       if (!contentType.toLowerCase().startsWith("text/event-stream")) {
         // E.g. an HTML fallback page from a proxy or static host: say so rather than report an empty stream.
@@ -134,7 +150,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
         () => client.GET("/api/v1/health", { headers: requestHeaders("application/json", callOptions), signal: callOptions.signal }),
         callOptions.signal,
       );
-      if (!response.ok || data === undefined) throw toHttpError(response, error, "GET");
+      if (!response.ok || data === undefined) throw toHttpError(response, error, "GET", pathOf(response, "/api/v1/health"));
       return data;
     },
   };

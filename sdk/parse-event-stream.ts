@@ -50,6 +50,9 @@ export async function* parseEventStream(
   const parser = createParser({ onEvent: (message) => pending.push(message) });
   let partialContent = "";
   let finished = false;
+  // eventsource-parser holds back a CR at the end of what it was fed, in case an LF follows (CRLF split across chunks).
+  // At the end of the body nothing follows: feeding the LF then ends the last line of a stream written with lone CRs.
+  let endsWithCr = false;
   const { signal } = options;
   // Watch the caller's signal ourselves: Node's fetch follows it through a weak reference that garbage
   // collection can break (nodejs/undici#4068), after which an abort would never reach the connection.
@@ -71,7 +74,9 @@ export async function* parseEventStream(
         });
       }
       signal?.throwIfAborted();
-      parser.feed(chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true }));
+      const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
+      if (text !== "") endsWithCr = text.endsWith("\r");
+      parser.feed(chunk.done && endsWithCr ? `${text}\n` : text);
       while (pending.length > 0) {
         const event = toStreamEvent(pending.shift()!, partialContent, options.requestId);
         if (event === undefined) continue;

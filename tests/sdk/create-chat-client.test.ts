@@ -118,9 +118,21 @@ describe("createChatClient failures", () => {
 
     expect(error).toBeInstanceOf(ChatSdkError);
     expect(error).toMatchObject({ name: "ChatSdkError", type: "http_error", status: 503, body: OVERLOADED, requestId: "req-503", retryAfterSeconds: 7 });
-    // The path in the message comes from response.url, which only the platform's fetch sets; sdk-client.test.ts
-    // checks it against the real server.
-    expect((error as Error).message).toMatch(/^Request failed with status 503: POST \S* \(overloaded: Too many replies are running; try again shortly\.\)$/);
+    // A Response built by an injected fetch has no url: the message names the path the SDK called, under the base URL.
+    expect((error as Error).message).toBe("Request failed with status 503: POST /base/api/v1/messages (overloaded: Too many replies are running; try again shortly.)");
+  });
+
+  it.each([
+    ["an empty", "", undefined],
+    ["a garbled", "soon", undefined],
+    ["a negative", "-5", undefined],
+    ["an HTTP-date", new Date(Date.now() + 30_000).toUTCString(), 30],
+  ])("reads %s Retry-After as when to retry, never as 'now' by mistake", async (_kind, header, expected) => {
+    const { client } = clientAnswering(() => jsonResponse(503, OVERLOADED, { "retry-after": header }));
+    const error = (await client.sendMessage({ message: "hi" }).catch((caught: unknown) => caught)) as ChatSdkError;
+    if (expected === undefined) expect(error.retryAfterSeconds).toBeUndefined();
+    else expect(error.retryAfterSeconds).toBeGreaterThanOrEqual(expected - 2);
+    if (expected !== undefined) expect(error.retryAfterSeconds).toBeLessThanOrEqual(expected);
   });
 
   it("throws the same http_error from the first iteration of a refused stream, having yielded nothing", async () => {

@@ -40,6 +40,11 @@ describe("parseEventStream framing", () => {
     expect(summarize(await collect(parse([body])))).toEqual(TRANSCRIPT_EVENTS);
   });
 
+  it("reads the last event of a body written with lone CRs, whose final CR is the body's last byte", async () => {
+    expect(summarize(await collect(parse([TRANSCRIPT.replaceAll("\n", "\r")])))).toEqual(TRANSCRIPT_EVENTS);
+    expect(summarize(await collect(parse([...TRANSCRIPT.replaceAll("\n", "\r")])))).toEqual(TRANSCRIPT_EVENTS);
+  });
+
   it("reads one stream that mixes LF, CRLF and lone CR line endings", async () => {
     const body = tokenFrame(1, "Grüße ").replaceAll("\n", "\r\n") + tokenFrame(2, "🚀 日本語").replaceAll("\n", "\r") + completeFrame(3, "Grüße 🚀 日本語");
     expect(summarize(await collect(parse([body])))).toEqual(TRANSCRIPT_EVENTS);
