@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
+import { MAX_MESSAGE_LENGTH } from "../../contract/index.js";
 import { exchange, lastReply, messageBox, send, WAIT, words } from "./chat-page.js";
 import { useChatInBrowser } from "./use-chat-in-browser.js";
 
@@ -47,13 +48,13 @@ describe("composing and acting on messages", () => {
     expect(await box.inputValue()).toBe("");
   });
 
-  it("a message over the 32,000-character limit is kept whole, explained, and cannot be sent until shortened", async () => {
+  it("a message over the contract's length limit (32,000 characters) is kept whole, explained, and cannot be sent until shortened", async () => {
     const { page } = await chat.openChat();
-    const long = "x".repeat(32_001);
+    const long = "x".repeat(MAX_MESSAGE_LENGTH + 1);
     await messageBox(page).fill(long);
 
-    await expect.poll(() => page.getByTestId("too-long").textContent(), WAIT).toContain("32,001 characters");
-    expect(await messageBox(page).inputValue()).toHaveLength(32_001);
+    await expect.poll(() => page.getByTestId("too-long").textContent(), WAIT).toContain(`${(MAX_MESSAGE_LENGTH + 1).toLocaleString("en")} characters`);
+    expect(await messageBox(page).inputValue()).toHaveLength(MAX_MESSAGE_LENGTH + 1);
     expect(await page.getByTestId("send-button").isDisabled()).toBe(true);
     await page.keyboard.press("Enter");
     expect(await page.locator("article[data-role]").count()).toBe(0);

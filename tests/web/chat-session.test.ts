@@ -3,7 +3,7 @@
  * upstream: what the person sees while a reply streams, Stop, regenerate, edit-and-resend, and the history sent.
  */
 import { describe, expect, it } from "vitest";
-import type { ChatClient } from "../../sdk/index.js";
+import { MAX_HISTORY_TURNS, MAX_MESSAGE_LENGTH, MAX_TURN_LENGTH, type ChatClient } from "../../sdk/index.js";
 import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 import { prefixes, recordSession, storedConversation } from "./record-session.js";
@@ -165,20 +165,20 @@ describe("regenerate and edit-and-resend", () => {
 });
 
 describe("the history sent with a message", () => {
-  it("holds at most the last 200 turns with text, in order, each cut to 32,000 characters", async () => {
-    const contents = Array.from({ length: 260 }, (_, index) => `turn ${index}`);
+  it("holds at most the contract's number of turns with text (200), in order, each cut to its length limit (32,000)", async () => {
+    const contents = Array.from({ length: MAX_HISTORY_TURNS + 60 }, (_, index) => `turn ${index}`);
     contents[101] = ""; // an empty stopped reply: not a turn
-    contents[250] = "L".repeat(40_000);
+    contents[MAX_HISTORY_TURNS + 50] = "L".repeat(MAX_TURN_LENGTH + 8_000);
     const { session } = recordSession(client, { stored: storedConversation(contents) });
 
     await session.send("And now?");
 
     const sent = lastUpstreamMessages();
-    const expectedHistory = contents.filter((content) => content !== "").slice(-200);
-    expect(sent).toHaveLength(201);
+    const expectedHistory = contents.filter((content) => content !== "").slice(-MAX_HISTORY_TURNS);
+    expect(sent).toHaveLength(MAX_HISTORY_TURNS + 1);
     expect(sent[0]).toEqual({ role: "assistant", content: "turn 59" });
-    expect(sent.slice(0, -1).map((turn) => turn.content)).toEqual(expectedHistory.map((content) => content.slice(0, 32_000)));
-    expect(sent.find((turn) => turn.content.startsWith("L"))!.content).toHaveLength(32_000);
+    expect(sent.slice(0, -1).map((turn) => turn.content)).toEqual(expectedHistory.map((content) => content.slice(0, MAX_TURN_LENGTH)));
+    expect(sent.find((turn) => turn.content.startsWith("L"))!.content).toHaveLength(MAX_TURN_LENGTH);
     expect(sent.at(-1)).toEqual({ role: "user", content: "And now?" });
   });
 
@@ -196,12 +196,12 @@ describe("the history sent with a message", () => {
     expect(sent.at(-1)).toEqual({ role: "user", content: "One more question" });
   });
 
-  it("cuts a message longer than 32,000 characters to that length, both shown and sent", async () => {
+  it("cuts a message longer than the contract's limit (32,000 characters) to that length, both shown and sent", async () => {
     const { session, conversation } = recordSession(client);
 
-    await session.send(`${"y".repeat(32_000)}TAIL`);
+    await session.send(`${"y".repeat(MAX_MESSAGE_LENGTH)}TAIL`);
 
-    expect(conversation.messages[0]!.content).toBe("y".repeat(32_000));
-    expect(lastUpstreamMessages()).toEqual([{ role: "user", content: "y".repeat(32_000) }]);
+    expect(conversation.messages[0]!.content).toBe("y".repeat(MAX_MESSAGE_LENGTH));
+    expect(lastUpstreamMessages()).toEqual([{ role: "user", content: "y".repeat(MAX_MESSAGE_LENGTH) }]);
   });
 });
