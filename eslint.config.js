@@ -41,7 +41,10 @@ export default tseslint.config(
     // Benchmarks may share fixtures/ with the tests but never reach into tests/, so the suite can change freely.
     files: ["bench/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [LANGCHAIN_ONLY_IN_CHAT, { group: ["**/tests/**"], message: "Benchmarks import fixtures/, never tests/." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [LANGCHAIN_ONLY_IN_CHAT, { group: ["**/tests/**"], message: "Benchmarks import fixtures/, never tests/." }] },
+      ],
     },
   },
   {

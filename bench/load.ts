@@ -53,7 +53,12 @@ interface StreamResult {
 const now = () => performance.timeOrigin + performance.now();
 
 /** Reads one SSE stream (the server's `token` events, or the upstream's raw `chat.completion.chunk`s). */
-function readStream(url: string, body: string, headers: Record<string, string>, tokenOf: (event: { event?: string; data: string }) => boolean): Promise<StreamResult> {
+function readStream(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  tokenOf: (event: { event?: string; data: string }) => boolean,
+): Promise<StreamResult> {
   return new Promise((done) => {
     const startedAt = now();
     const arrivals: number[] = [];
@@ -73,7 +78,12 @@ function readStream(url: string, body: string, headers: Record<string, string>, 
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => parser.feed(chunk));
       res.on("end", () =>
-        done({ ok: terminal && arrivals.length === TOKENS, startedAt, arrivals, timeToFirstTokenMs: arrivals[0] === undefined ? undefined : arrivals[0] - startedAt }),
+        done({
+          ok: terminal && arrivals.length === TOKENS,
+          startedAt,
+          arrivals,
+          timeToFirstTokenMs: arrivals[0] === undefined ? undefined : arrivals[0] - startedAt,
+        }),
       );
       res.on("error", (error) => done({ ok: false, startedAt, arrivals, error: error.message }));
     });
@@ -165,28 +175,40 @@ const directByIndex = direct.map((_, index) => directRequests.get(`direct ${inde
 // 2. The same load through the server.
 const port = await findFreePort();
 // `node --import tsx` rather than the tsx CLI, so the child's pid is the server itself (for CPU and memory).
-const server = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=tmp/prof"] : []), "--import", "tsx", "server/main.ts"], {
-  env: {
-    ...process.env,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    OPENAI_BASE_URL: upstreamUrl,
-    OPENAI_API_KEY: "bench",
-    OPENAI_MODEL: "fake-model",
-    MAX_CONCURRENT_STREAMS: String(STREAMS),
-    ...(values.workers ? { SERVER_WORKERS: values.workers } : {}),
-    LOG_LEVEL: "info",
+const server = spawn(
+  process.execPath,
+  [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir=tmp/prof"] : []), "--import", "tsx", "server/main.ts"],
+  {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      OPENAI_BASE_URL: upstreamUrl,
+      OPENAI_API_KEY: "bench",
+      OPENAI_MODEL: "fake-model",
+      MAX_CONCURRENT_STREAMS: String(STREAMS),
+      ...(values.workers ? { SERVER_WORKERS: values.workers } : {}),
+      LOG_LEVEL: "info",
+    },
+    stdio: ["ignore", process.env.BENCH_SERVER_LOG ? "inherit" : "ignore", "inherit"],
   },
-  stdio: ["ignore", process.env.BENCH_SERVER_LOG ? "inherit" : "ignore", "inherit"],
-});
+);
 for (let attempt = 0; ; attempt++) {
-  const healthy = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((response) => response.ok, () => false);
+  const healthy = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
+    (response) => response.ok,
+    () => false,
+  );
   if (healthy) break;
   if (attempt > 100) throw new Error("the server did not start");
   await sleep(100);
 }
 // tsx's compile and the first request's JIT are not what we measure.
-await readStream(`http://127.0.0.1:${port}/api/v1/messages`, JSON.stringify({ message: "warm-up" }), { accept: "text/event-stream" }, (event) => event.event === "token");
+await readStream(
+  `http://127.0.0.1:${port}/api/v1/messages`,
+  JSON.stringify({ message: "warm-up" }),
+  { accept: "text/event-stream" },
+  (event) => event.event === "token",
+);
 const pid = server.pid!;
 const idle = readProcessUsage(pid);
 const upstreamIdle = readProcessUsage(upstreamProcess.pid!);
@@ -205,7 +227,12 @@ const sampler = setInterval(() => {
 await upstreamRequestsByMessage(); // forget the warm-up
 const loadStartedAt = performance.now();
 const via = await runStreams("through the server", (index) =>
-  readStream(`http://127.0.0.1:${port}/api/v1/messages`, JSON.stringify({ message: `via ${index}` }), { accept: "text/event-stream" }, (event) => event.event === "token"),
+  readStream(
+    `http://127.0.0.1:${port}/api/v1/messages`,
+    JSON.stringify({ message: `via ${index}` }),
+    { accept: "text/event-stream" },
+    (event) => event.event === "token",
+  ),
 );
 const loadSeconds = (performance.now() - loadStartedAt) / 1000;
 clearInterval(sampler);
@@ -238,7 +265,14 @@ if (process.env.BENCH_DEBUG) {
   console.error("first token reaches client after", summarise(via.map((r, i) => r.arrivals[0]! - viaByIndex[i]!.tokenSentAt[0]!)));
 }
 const report = {
-  config: { streams: STREAMS, tokensPerStream: TOKENS, tokenDelayMs: DELAY_MS, rampMs: RAMP_MS, serverWorkers: values.workers ?? "default", cores: (await import("node:os")).availableParallelism() },
+  config: {
+    streams: STREAMS,
+    tokensPerStream: TOKENS,
+    tokenDelayMs: DELAY_MS,
+    rampMs: RAMP_MS,
+    serverWorkers: values.workers ?? "default",
+    cores: (await import("node:os")).availableParallelism(),
+  },
   throughServer: { completed: via.length - failures.length, failed: failures.length, firstErrors: [...new Set(failures.map((f) => f.error))].slice(0, 3) },
   direct: { completed: direct.filter((result) => result.ok).length, failed: direct.filter((result) => !result.ok).length },
   timeToFirstTokenMs: { direct: directTtft, throughServer: viaTtft, added: added(directTtft, viaTtft) },
@@ -249,7 +283,9 @@ const report = {
   // Anything else running on this machine (another test run, a build) takes cores the server would use: a run with
   // more than a few percent here measured the machine's other load, not the server.
   otherProcessesCpuPercentOfOneCore: Math.round(
-    ((machineBusy - (busy.cpuSeconds - idle.cpuSeconds) - (upstreamBusy.cpuSeconds - upstreamIdle.cpuSeconds) - (clientCpu.user + clientCpu.system) / 1e6) / loadSeconds) * 100,
+    ((machineBusy - (busy.cpuSeconds - idle.cpuSeconds) - (upstreamBusy.cpuSeconds - upstreamIdle.cpuSeconds) - (clientCpu.user + clientCpu.system) / 1e6) /
+      loadSeconds) *
+      100,
   ),
   serverProcess: {
     cpuPercentOfOneCore: Math.round(((busy.cpuSeconds - idle.cpuSeconds) / loadSeconds) * 100),

@@ -31,18 +31,39 @@ const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc
 const upstream = await startFakeOpenAiUpstream({ tokens: Array.from({ length: TOKENS }, () => "x".repeat(TOKEN_BYTES)) });
 const port = await findFreePort();
 const server = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-  env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", OPENAI_BASE_URL: upstream.baseUrl, OPENAI_API_KEY: "bench", LOG_LEVEL: "warn", CLIENT_STALL_TIMEOUT_MS: "600000" },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    OPENAI_BASE_URL: upstream.baseUrl,
+    OPENAI_API_KEY: "bench",
+    LOG_LEVEL: "warn",
+    CLIENT_STALL_TIMEOUT_MS: "600000",
+  },
   stdio: ["ignore", "ignore", "inherit"],
 });
-while (!(await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((response) => response.ok, () => false))) await sleep(100);
-await fetch(`http://127.0.0.1:${port}/api/v1/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"message":"warm-up"}' }).then((r) => r.text());
+while (
+  !(await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
+    (response) => response.ok,
+    () => false,
+  ))
+)
+  await sleep(100);
+await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: '{"message":"warm-up"}',
+}).then((r) => r.text());
 global.gc?.();
 await sleep(500);
 const idle = rssMiB(server.pid!);
 
 const clients: ClientRequest[] = [];
 for (let index = 0; index < STREAMS; index++) {
-  const client = request(`http://127.0.0.1:${port}/api/v1/messages`, { method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream" } });
+  const client = request(`http://127.0.0.1:${port}/api/v1/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream" },
+  });
   client.on("response", (res) => res.pause()); // headers, then nothing
   client.on("error", () => {});
   client.end(JSON.stringify({ message: `slow ${index}` }));
@@ -52,7 +73,7 @@ await sleep(Number(values["hold-ms"]));
 const held = rssMiB(server.pid!);
 const sent = upstream.requests.slice(1).map((r) => r.tokensSent);
 const replyMiB = (TOKENS * TOKEN_BYTES) / 1024 / 1024;
-const meanSentMiB = (sent.reduce((a, b) => a + b, 0) / sent.length) * TOKEN_BYTES / 1024 / 1024;
+const meanSentMiB = ((sent.reduce((a, b) => a + b, 0) / sent.length) * TOKEN_BYTES) / 1024 / 1024;
 
 console.log(
   JSON.stringify(

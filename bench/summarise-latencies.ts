@@ -9,5 +9,10 @@ function percentile(sorted: readonly number[], p: number): number {
 /** p50, p95, p99 and max of the values (nearest-rank), rounded to 0.1: how the benchmarks report latencies. */
 export function summarise(values: readonly number[]): { p50: number; p95: number; p99: number; max: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  return { p50: roundToTenth(percentile(sorted, 50)), p95: roundToTenth(percentile(sorted, 95)), p99: roundToTenth(percentile(sorted, 99)), max: roundToTenth(sorted.at(-1) ?? Number.NaN) };
+  return {
+    p50: roundToTenth(percentile(sorted, 50)),
+    p95: roundToTenth(percentile(sorted, 95)),
+    p99: roundToTenth(percentile(sorted, 99)),
+    max: roundToTenth(sorted.at(-1) ?? Number.NaN),
+  };
 }

@@ -67,9 +67,13 @@ try {
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`${report.tokens} tokens (${report.replyCharacters} characters of Markdown) at ${RATE}/s, streamed in ${report.streamSeconds} s`);
-    console.log(`arrival → paint: p50 ${report.arrivalToPaintMs.p50} ms, p95 ${report.arrivalToPaintMs.p95} ms, p99 ${report.arrivalToPaintMs.p99} ms, max ${report.arrivalToPaintMs.max} ms (${report.tokensMeasured} measured, ${report.tokensNeverPainted} never painted)`);
+    console.log(
+      `arrival → paint: p50 ${report.arrivalToPaintMs.p50} ms, p95 ${report.arrivalToPaintMs.p95} ms, p99 ${report.arrivalToPaintMs.p99} ms, max ${report.arrivalToPaintMs.max} ms (${report.tokensMeasured} measured, ${report.tokensNeverPainted} never painted)`,
+    );
     console.log(`longest main-thread task: ${report.longestMainThreadTaskMs} ms`);
-    console.log(`targets: p95 < 16 ms ${report.arrivalToPaintMs.p95 < 16 ? "MET" : "NOT MET"}; longest task < 50 ms ${report.longestMainThreadTaskMs < 50 ? "MET" : "NOT MET"}`);
+    console.log(
+      `targets: p95 < 16 ms ${report.arrivalToPaintMs.p95 < 16 ? "MET" : "NOT MET"}; longest task < 50 ms ${report.longestMainThreadTaskMs < 50 ? "MET" : "NOT MET"}`,
+    );
   }
 } finally {
   await browser.close();

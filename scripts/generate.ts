@@ -63,5 +63,9 @@ if (values.check) {
 } else {
   await mkdir(outDir, { recursive: true });
   for (const [name, content] of Object.entries(files)) await writeFile(join(outDir, name), content);
-  console.log(`Wrote ${Object.keys(files).map((name) => join(values.out!, name)).join(", ")}.`);
+  console.log(
+    `Wrote ${Object.keys(files)
+      .map((name) => join(values.out!, name))
+      .join(", ")}.`,
+  );
 }

@@ -22,7 +22,9 @@ function readSchemas(spec: Record<string, unknown>): Record<string, SchemaObject
 }
 
 function limitsOf(property: Record<string, unknown>): Record<string, number> | undefined {
-  const limits = Object.fromEntries(LIMIT_KEYWORDS.filter((keyword) => typeof property[keyword] === "number").map((keyword) => [keyword, property[keyword] as number]));
+  const limits = Object.fromEntries(
+    LIMIT_KEYWORDS.filter((keyword) => typeof property[keyword] === "number").map((keyword) => [keyword, property[keyword] as number]),
+  );
   return Object.keys(limits).length > 0 ? limits : undefined;
 }
 

@@ -137,10 +137,14 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
       if (!contentType.toLowerCase().startsWith("text/event-stream")) {
         // E.g. an HTML fallback page from a proxy or static host: say so rather than report an empty stream.
         await data.cancel().catch(() => {});
-        throw new ChatSdkError("http_error", `Expected text/event-stream from POST /api/v1/messages, got ${contentType || "no content type"} (status ${response.status}).`, {
-          status: response.status,
-          requestId: response.headers.get("x-request-id") ?? undefined,
-        });
+        throw new ChatSdkError(
+          "http_error",
+          `Expected text/event-stream from POST /api/v1/messages, got ${contentType || "no content type"} (status ${response.status}).`,
+          {
+            status: response.status,
+            requestId: response.headers.get("x-request-id") ?? undefined,
+          },
+        );
       }
       yield* parseEventStream(data, { signal: callOptions.signal, requestId: response.headers.get("x-request-id") ?? undefined });
     },

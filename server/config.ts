@@ -138,7 +138,10 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
     shutdownGraceMs: readInteger(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000, problems),
     logLevel: env.LOG_LEVEL?.trim() || "info",
     logContent: readBoolean(env, "LOG_CONTENT", false, problems),
-    corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((origin) => origin.trim()).filter((origin) => origin !== ""),
+    corsOrigins: (env.CORS_ORIGINS ?? "")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ""),
   };
   const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(", ")}, got "${config.logLevel}"`);

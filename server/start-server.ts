@@ -21,7 +21,14 @@ export function startServer(config: Config, baseLogger: Logger, { webRoot }: { w
   const logger = worker ? baseLogger.child({ worker: worker.id }) : baseLogger;
   const chat = createChatModel(config);
   const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams });
-  const app = createApp({ config, chat, logger, replies, webRoot, ...(worker ? { metricsSource: (metrics) => createWorkerMetricsSource(metrics.registry) } : {}) });
+  const app = createApp({
+    config,
+    chat,
+    logger,
+    replies,
+    webRoot,
+    ...(worker ? { metricsSource: (metrics) => createWorkerMetricsSource(metrics.registry) } : {}),
+  });
 
   const server = app.listen(config.port, config.host ?? "", (error?: Error) => {
     // Express 5 hands listen errors (EADDRINUSE) to this callback; the "error" handler below reports them.

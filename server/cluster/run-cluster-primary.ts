@@ -29,7 +29,10 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
       if (listening === config.workers) {
         const demo = config.model.provider === "demo";
         const model = { provider: config.model.provider, name: config.model.name, demo };
-        logger.info({ port, model, workers: config.workers, maxConcurrentStreamsPerWorker: config.maxConcurrentStreams }, `Listening on http://localhost:${port}`);
+        logger.info(
+          { port, model, workers: config.workers, maxConcurrentStreamsPerWorker: config.maxConcurrentStreams },
+          `Listening on http://localhost:${port}`,
+        );
         if (demo) logger.warn(DEMO_WARNING);
       }
     });
@@ -38,7 +41,10 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
       draining.set(worker.id, message.activeReplies);
       if (shutdownSignal !== undefined && draining.size === Object.keys(cluster.workers ?? {}).length) {
         const activeReplies = [...draining.values()].reduce((sum, count) => sum + count, 0);
-        logger.info({ signal: shutdownSignal, activeReplies, graceMs: config.shutdownGraceMs, workers: draining.size }, "shutting down: no new requests; letting running replies finish");
+        logger.info(
+          { signal: shutdownSignal, activeReplies, graceMs: config.shutdownGraceMs, workers: draining.size },
+          "shutting down: no new requests; letting running replies finish",
+        );
       }
     });
     return worker;
@@ -67,11 +73,14 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
       process.exit(1);
     }
     shutdownSignal = signal;
-    setTimeout(() => {
-      logger.warn({ workers: Object.keys(cluster.workers ?? {}).length }, "workers still running after their hard stop; killing them");
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGKILL");
-      process.exit(1);
-    }, config.shutdownGraceMs + SHUTDOWN_HARD_STOP_MS + PRIMARY_EXTRA_STOP_MS).unref();
+    setTimeout(
+      () => {
+        logger.warn({ workers: Object.keys(cluster.workers ?? {}).length }, "workers still running after their hard stop; killing them");
+        for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGKILL");
+        process.exit(1);
+      },
+      config.shutdownGraceMs + SHUTDOWN_HARD_STOP_MS + PRIMARY_EXTRA_STOP_MS,
+    ).unref();
     for (const worker of Object.values(cluster.workers ?? {})) {
       if (worker?.isConnected()) worker.send({ type: "chat:shutdown", signal } satisfies ShutdownMessage);
     }

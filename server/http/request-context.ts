@@ -32,7 +32,13 @@ export function assignRequestContext(logger: Logger): RequestHandler {
     const startedAt = performance.now();
     res.once("close", () => {
       log.info(
-        { method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, durationMs: Math.round(performance.now() - startedAt), completed: res.writableFinished },
+        {
+          method: req.method,
+          path: req.originalUrl.split("?")[0],
+          status: res.statusCode,
+          durationMs: Math.round(performance.now() - startedAt),
+          completed: res.writableFinished,
+        },
         "request finished",
       );
     });

@@ -44,4 +44,3 @@ export function toContractError(thrown: unknown): ContractError {
   const fromParser = typeof thrown === "object" && thrown !== null ? fromBodyParser(thrown) : undefined;
   return fromParser ?? new ContractError("internal", "An unexpected error occurred. Quote the X-Request-Id when reporting it.", { cause: thrown });
 }
-

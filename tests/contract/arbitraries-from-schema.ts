@@ -15,7 +15,21 @@ export interface SchemaArbitraries {
   invalid(schema: JsonSchema): fc.Arbitrary<unknown>;
 }
 
-const SUPPORTED_KEYWORDS = new Set(["type", "properties", "required", "additionalProperties", "minLength", "maxLength", "minItems", "maxItems", "items", "enum", "$ref", "description", "title"]);
+const SUPPORTED_KEYWORDS = new Set([
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "minLength",
+  "maxLength",
+  "minItems",
+  "maxItems",
+  "items",
+  "enum",
+  "$ref",
+  "description",
+  "title",
+]);
 /** Ordinary strings stay this short; the bounds themselves are hit on purpose, and rarely. */
 const TYPICAL_EXTRA_LENGTH = 24;
 const TYPICAL_EXTRA_ITEMS = 3;
@@ -57,7 +71,9 @@ function wrongType(type: string): fc.Arbitrary<unknown> {
 
 export function createSchemaArbitraries(components: { schemas: Record<string, unknown> }): SchemaArbitraries {
   function resolve(schema: JsonSchema): JsonSchema {
-    for (const keyword of Object.keys(schema)) if (!SUPPORTED_KEYWORDS.has(keyword)) throw new Error(`arbitraries-from-schema does not support "${keyword}" (in ${JSON.stringify(schema).slice(0, 120)})`);
+    for (const keyword of Object.keys(schema))
+      if (!SUPPORTED_KEYWORDS.has(keyword))
+        throw new Error(`arbitraries-from-schema does not support "${keyword}" (in ${JSON.stringify(schema).slice(0, 120)})`);
     if (typeof schema.$ref !== "string") return schema;
     const name = /^#\/components\/schemas\/([^/]+)$/.exec(schema.$ref)?.[1];
     const target = name === undefined ? undefined : components.schemas[name];
@@ -92,7 +108,8 @@ export function createSchemaArbitraries(components: { schemas: Record<string, un
         return fc.oneof({ weight: 15, arbitrary: typical }, { weight: 1, arbitrary: fc.array(valid(items, true), { minLength: max, maxLength: max }) });
       }
       case "object": {
-        if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) throw new Error("Only additionalProperties: false is supported");
+        if (schema.additionalProperties !== undefined && schema.additionalProperties !== false)
+          throw new Error("Only additionalProperties: false is supported");
         const shape = Object.fromEntries(properties(schema).map(([key, property]) => [key, valid(property, short)]));
         return fc.record(shape, { requiredKeys: (schema.required ?? []) as string[] });
       }
@@ -106,7 +123,15 @@ export function createSchemaArbitraries(components: { schemas: Record<string, un
     const options: fc.Arbitrary<unknown>[] = [wrongType(String(schema.type))];
     if (Array.isArray(schema.enum)) {
       const allowed = schema.enum as string[];
-      const lookalike = fc.tuple(fc.constantFrom(...allowed), fc.constantFrom((v: string) => v.toUpperCase(), (v: string) => ` ${v}`, (v: string) => `${v}s`, (v: string) => v.slice(1)));
+      const lookalike = fc.tuple(
+        fc.constantFrom(...allowed),
+        fc.constantFrom(
+          (v: string) => v.toUpperCase(),
+          (v: string) => ` ${v}`,
+          (v: string) => `${v}s`,
+          (v: string) => v.slice(1),
+        ),
+      );
       options.push(lookalike.map(([value, change]) => change(value)).filter((value) => !allowed.includes(value)));
       options.push(fc.string({ maxLength: 12 }).filter((value) => !allowed.includes(value)));
     } else if (schema.type === "string") {
@@ -124,13 +149,26 @@ export function createSchemaArbitraries(components: { schemas: Record<string, un
       const whole = valid(schema, true) as fc.Arbitrary<Record<string, unknown>>;
       const required = (schema.required ?? []) as string[];
       if (required.length > 0) {
-        options.push(fc.tuple(whole, fc.constantFrom(...required)).map(([value, key]) => Object.fromEntries(Object.entries(value).filter(([name]) => name !== key))));
+        options.push(
+          fc.tuple(whole, fc.constantFrom(...required)).map(([value, key]) => Object.fromEntries(Object.entries(value).filter(([name]) => name !== key))),
+        );
       }
       if (schema.additionalProperties === false) {
         const known = new Set(properties(schema).map(([key]) => key));
         // Keys that are properties elsewhere, or special to JavaScript objects, are the likeliest to slip through.
-        const extraKey = fc.oneof(fc.constantFrom("__proto__", "constructor", "toString", "role", "content", "id", ...[...known].map((key) => key.toUpperCase())), fc.string({ minLength: 1, maxLength: 10 }));
-        options.push(fc.tuple(whole, extraKey.filter((key) => !known.has(key)), fc.jsonValue({ maxDepth: 1 })).map(([value, key, extra]) => ({ ...value, [key]: extra })));
+        const extraKey = fc.oneof(
+          fc.constantFrom("__proto__", "constructor", "toString", "role", "content", "id", ...[...known].map((key) => key.toUpperCase())),
+          fc.string({ minLength: 1, maxLength: 10 }),
+        );
+        options.push(
+          fc
+            .tuple(
+              whole,
+              extraKey.filter((key) => !known.has(key)),
+              fc.jsonValue({ maxDepth: 1 }),
+            )
+            .map(([value, key, extra]) => ({ ...value, [key]: extra })),
+        );
       }
       for (const [key, property] of properties(schema)) options.push(fc.tuple(whole, invalid(property)).map(([value, bad]) => ({ ...value, [key]: bad })));
     }

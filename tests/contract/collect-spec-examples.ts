@@ -36,7 +36,8 @@ export function collectSpecExamples(spec: object): SpecExample[] {
 
   function at(pointer: string): unknown {
     let node: unknown = spec;
-    for (const segment of pointer.split("/").slice(1).map(unescapeSegment)) node = isObject(node) || Array.isArray(node) ? (node as JsonObject)[segment] : undefined;
+    for (const segment of pointer.split("/").slice(1).map(unescapeSegment))
+      node = isObject(node) || Array.isArray(node) ? (node as JsonObject)[segment] : undefined;
     return node;
   }
 
@@ -119,7 +120,8 @@ export function collectSpecExamples(spec: object): SpecExample[] {
 
   // Components no operation uses yet must not hide a broken example either.
   const components = isObject((spec as JsonObject).components) ? ((spec as JsonObject).components as JsonObject) : {};
-  const entries = (kind: string) => Object.keys(isObject(components[kind]) ? (components[kind] as JsonObject) : {}).map((name) => join("", "components", kind, name));
+  const entries = (kind: string) =>
+    Object.keys(isObject(components[kind]) ? (components[kind] as JsonObject) : {}).map((name) => join("", "components", kind, name));
   for (const pointer of entries("responses")) visitResponse(at(pointer), pointer, labelOf(pointer), undefined);
   for (const pointer of entries("parameters")) visitParameter(at(pointer), pointer, labelOf(pointer));
   for (const pointer of entries("requestBodies")) {

@@ -89,7 +89,17 @@ const COMPOSED_ACCEPTS = fc
   .array(fc.tuple(fc.constantFrom(...MEDIA_RANGES), fc.option(fc.constantFrom("0", "0.001", "0.5", "1"))), { minLength: 1, maxLength: 4 })
   .map((ranges) => ranges.map(([range, q]) => (q === null ? range : `${range};q=${q}`)).join(", "));
 const UNFRIENDLY_ACCEPTS = fc.oneof(
-  fc.constantFrom("text/html", "image/png", "application/xml", "text/*", "text/plain", "text/event-stream;q=0", "application/json;q=0", "application/json;q=0, */*", "*/*;q=0"),
+  fc.constantFrom(
+    "text/html",
+    "image/png",
+    "application/xml",
+    "text/*",
+    "text/plain",
+    "text/event-stream;q=0",
+    "application/json;q=0",
+    "application/json;q=0, */*",
+    "*/*;q=0",
+  ),
   COMPOSED_ACCEPTS,
   // Anything printable, as a header value must be; fetch trims the ends, so the oracle sees what is sent.
   fc.string({ unit: "grapheme-ascii", maxLength: 30 }).map((value) => value.replace(/[^\x20-\x7e]/g, "").trim()),
@@ -103,19 +113,33 @@ export function createRequestArbitraries(spec: Spec, maxBodyBytes: number): { va
   const validJson = schemas.valid(requestSchema).map((body) => JSON.stringify(body));
 
   const valid = fc.oneof(
-    { weight: 40, arbitrary: fc.tuple(validJson, JSON_CONTENT_TYPES, FRIENDLY_ACCEPTS).map(([json, type, accept]) => labelled("valid body", json, type, accept)) },
+    {
+      weight: 40,
+      arbitrary: fc.tuple(validJson, JSON_CONTENT_TYPES, FRIENDLY_ACCEPTS).map(([json, type, accept]) => labelled("valid body", json, type, accept)),
+    },
     {
       weight: 4,
       arbitrary: fc
         .tuple(schemas.valid(requestSchema), fc.constantFrom("pretty", "bom"), JSON_CONTENT_TYPES, FRIENDLY_ACCEPTS)
-        .map(([body, style, type, accept]) => labelled(`valid body, ${style}`, style === "pretty" ? JSON.stringify(body, null, 2) : `\uFEFF${JSON.stringify(body)}`, type, accept)),
+        .map(([body, style, type, accept]) =>
+          labelled(`valid body, ${style}`, style === "pretty" ? JSON.stringify(body, null, 2) : `\uFEFF${JSON.stringify(body)}`, type, accept),
+        ),
     },
-    { weight: 1, arbitrary: fc.tuple(validJson, FRIENDLY_ACCEPTS).map(([json, accept]) => labelled("valid body padded to exactly the size limit", padTo(json, maxBodyBytes), "application/json", accept)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(validJson, FRIENDLY_ACCEPTS)
+        .map(([json, accept]) => labelled("valid body padded to exactly the size limit", padTo(json, maxBodyBytes), "application/json", accept)),
+    },
   );
 
   const corruptions: fc.Arbitrary<(json: string) => string> = fc.oneof(
     fc.nat().map((at) => (json: string) => json.slice(0, at % json.length)),
-    fc.tuple(fc.nat(), fc.constantFrom(",", "}", "{", "]", '"', ":", "\\", "'", "\u0000", "NaN", "\n")).map(([at, insert]) => (json: string) => json.slice(0, at % (json.length + 1)) + insert + json.slice(at % (json.length + 1))),
+    fc.tuple(fc.nat(), fc.constantFrom(",", "}", "{", "]", '"', ":", "\\", "'", "\u0000", "NaN", "\n")).map(
+      ([at, insert]) =>
+        (json: string) =>
+          json.slice(0, at % (json.length + 1)) + insert + json.slice(at % (json.length + 1)),
+    ),
     fc.constantFrom(
       (json: string) => json.replaceAll('"', "'"),
       (json: string) => json.replace(/"([^"\\]+)":/g, "$1:"),
@@ -134,12 +158,34 @@ export function createRequestArbitraries(spec: Spec, maxBodyBytes: number): { va
     .map(([depth, key]) => (key === null ? "" : `{${JSON.stringify(key)}:`) + "[".repeat(depth) + "]".repeat(depth) + (key === null ? "" : "}"));
 
   const invalid = fc.oneof(
-    { weight: 12, arbitrary: fc.tuple(schemas.invalid(requestSchema), JSON_CONTENT_TYPES, FRIENDLY_ACCEPTS).map(([body, type, accept]) => labelled("schema mutation", JSON.stringify(body), type, accept)) },
-    { weight: 5, arbitrary: fc.tuple(brokenJson, JSON_CONTENT_TYPES, FRIENDLY_ACCEPTS).map(([text, type, accept]) => labelled("malformed JSON", text, type, accept)) },
-    { weight: 1, arbitrary: fc.tuple(fc.uint8Array({ maxLength: 48 }), FRIENDLY_ACCEPTS).map(([bytes, accept]) => labelled("random bytes", bytes, "application/json", accept)) },
-    { weight: 1, arbitrary: fc.tuple(deeplyNested, FRIENDLY_ACCEPTS).map(([text, accept]) => labelled("deeply nested JSON", text, "application/json", accept)) },
-    { weight: 4, arbitrary: fc.tuple(validJson, WRONG_CONTENT_TYPES, FRIENDLY_ACCEPTS).map(([json, type, accept]) => labelled("wrong Content-Type", json, type, accept)) },
-    { weight: 4, arbitrary: fc.tuple(validJson, JSON_CONTENT_TYPES, UNFRIENDLY_ACCEPTS).map(([json, type, accept]) => labelled("unacceptable Accept", json, type, accept)) },
+    {
+      weight: 12,
+      arbitrary: fc
+        .tuple(schemas.invalid(requestSchema), JSON_CONTENT_TYPES, FRIENDLY_ACCEPTS)
+        .map(([body, type, accept]) => labelled("schema mutation", JSON.stringify(body), type, accept)),
+    },
+    {
+      weight: 5,
+      arbitrary: fc.tuple(brokenJson, JSON_CONTENT_TYPES, FRIENDLY_ACCEPTS).map(([text, type, accept]) => labelled("malformed JSON", text, type, accept)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.uint8Array({ maxLength: 48 }), FRIENDLY_ACCEPTS)
+        .map(([bytes, accept]) => labelled("random bytes", bytes, "application/json", accept)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(deeplyNested, FRIENDLY_ACCEPTS).map(([text, accept]) => labelled("deeply nested JSON", text, "application/json", accept)),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.tuple(validJson, WRONG_CONTENT_TYPES, FRIENDLY_ACCEPTS).map(([json, type, accept]) => labelled("wrong Content-Type", json, type, accept)),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.tuple(validJson, JSON_CONTENT_TYPES, UNFRIENDLY_ACCEPTS).map(([json, type, accept]) => labelled("unacceptable Accept", json, type, accept)),
+    },
     {
       weight: 1,
       arbitrary: fc

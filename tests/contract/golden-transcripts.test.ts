@@ -27,7 +27,11 @@ let idleApp: TestApp;
 
 useAppOnFakeUpstream(
   { apps: { app: NO_HEARTBEAT, idleApp: { ...NO_HEARTBEAT, UPSTREAM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS) } } },
-  (started) => ({ upstream, apps: { app, idleApp } } = started),
+  (started) =>
+    ({
+      upstream,
+      apps: { app, idleApp },
+    } = started),
 );
 
 /** Runs one scripted reply through `target`'s real SSE route. */
@@ -49,7 +53,12 @@ function toGoldenTranscript(result: SseResult, eventCount = result.events.length
   // The last piece is "" when the body ends on a frame boundary, or an unfinished frame: neither is a frame.
   const blocks = result.raw.split("\n\n").slice(0, -1);
   const frames = blocks
-    .map((block) => block.split("\n").filter((line) => !line.startsWith(":")).join("\n"))
+    .map((block) =>
+      block
+        .split("\n")
+        .filter((line) => !line.startsWith(":"))
+        .join("\n"),
+    )
     .filter((block) => block !== "")
     .slice(0, eventCount);
   expect(frames).toHaveLength(eventCount);
@@ -78,9 +87,7 @@ type Ending = { event: "complete"; finishReason: string; usageTokens: number } |
 function expectContractPromises(events: ReceivedEvent[], delivered: string[], ending?: Ending): void {
   const expectedCount = delivered.length + (ending ? 1 : 0);
   expect(events.map((event) => event.id)).toEqual(Array.from({ length: expectedCount }, (_, index) => String(index + 1)));
-  expect(events.slice(0, delivered.length).map((event) => [event.event, JSON.parse(event.data)])).toEqual(
-    delivered.map((content) => ["token", { content }]),
-  );
+  expect(events.slice(0, delivered.length).map((event) => [event.event, JSON.parse(event.data)])).toEqual(delivered.map((content) => ["token", { content }]));
   if (!ending) return;
   const last = events.at(-1)!;
   expect(last.event).toBe(ending.event);

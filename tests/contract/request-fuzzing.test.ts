@@ -50,8 +50,18 @@ async function send(request: LabelledRequest): Promise<Answer> {
   if (request.accept !== undefined) headers.accept = request.accept;
   // A byte body (not a string) so that "no Content-Type" really sends none.
   try {
-    const response = await fetch(`${app.baseUrl}/api/v1/messages`, { method: "POST", headers, body: request.body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    return { status: response.status, contentType: response.headers.get("content-type"), requestId: response.headers.get("x-request-id"), text: await response.text() };
+    const response = await fetch(`${app.baseUrl}/api/v1/messages`, {
+      method: "POST",
+      headers,
+      body: request.body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    return {
+      status: response.status,
+      contentType: response.headers.get("content-type"),
+      requestId: response.headers.get("x-request-id"),
+      text: await response.text(),
+    };
   } catch (error) {
     // A hang ends here as a TimeoutError; say which request it was.
     throw new Error(`No complete answer within ${REQUEST_TIMEOUT_MS} ms (${String(error)}): ${request.toString()}`, { cause: error });
@@ -83,7 +93,10 @@ function expectStreamEndsWithComplete(text: string, context: string): void {
   parser.feed(text);
   expectEventsMatchContract(events.map(({ event, id, data }) => ({ event, id, data, receivedAt: 0 })));
   const terminal = events.filter((event) => event.event === "complete" || event.event === "error");
-  expect(terminal.map((event) => event.event), `${context}: one terminal event`).toEqual(["complete"]);
+  expect(
+    terminal.map((event) => event.event),
+    `${context}: one terminal event`,
+  ).toEqual(["complete"]);
   expect(events.at(-1), `${context}: complete is last`).toBe(terminal[0]);
   expect((JSON.parse(terminal[0]!.data) as { content: unknown }).content, context).toBe(TOKENS.join(""));
 }
@@ -139,7 +152,10 @@ describe("POST /api/v1/messages under property-based fuzzing from the spec's Sen
   }, 60_000);
 
   it("ran thousands of valid and invalid cases without one 5xx or logged server error, and still answers /api/v1/health", async () => {
-    const histogram = [...stats.statuses.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}:${count}`).join(" ");
+    const histogram = [...stats.statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}:${count}`)
+      .join(" ");
     console.log(
       `request fuzzing (seed ${SEED}; set FUZZ_SEED to change): ${stats.cases} cases, ${stats.byVerdict.valid} valid / ${stats.byVerdict.invalid} invalid / ` +
         `${stats.byVerdict.either} either, ${stats.streamed} streamed; statuses ${histogram}; 5xx: ${stats.serverErrors}; reclassified by the oracle: ${stats.reclassified}`,

@@ -137,10 +137,12 @@ describe("the SDK against the Prism mock of the contract", () => {
   );
 
   it("carries the documented Retry-After of a 503 as retryAfterSeconds", async () => {
-    const error = await clientPreferring("code=503").sendMessage({ message: "Hello" }).then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
+    const error = await clientPreferring("code=503")
+      .sendMessage({ message: "Hello" })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
     expect(error).toMatchObject({ type: "http_error", status: 503, retryAfterSeconds: 5 });
   });
 

@@ -23,7 +23,9 @@ function createSpecChecker() {
     const fragment = schemaPointer.split("/").map(encodeURIComponent).join("/");
     const validate = ajv.getSchema(`${SPEC_ID}#${fragment}`);
     if (!validate) return [`no schema at ${schemaPointer}`];
-    return validate(value) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || "(root)"} ${error.message ?? "is invalid"} ${JSON.stringify(error.params)}`);
+    return validate(value)
+      ? []
+      : (validate.errors ?? []).map((error) => `${error.instancePath || "(root)"} ${error.message ?? "is invalid"} ${JSON.stringify(error.params)}`);
   };
 }
 
@@ -144,7 +146,10 @@ describe.each(sseExamples.map(named))("the text/event-stream example %s", (_name
   });
 
   it("repeats in its terminal event every token's content, joined", () => {
-    const joined = events.filter((event) => event.event === "token").map((event) => payloadOf(event).content).join("");
+    const joined = events
+      .filter((event) => event.event === "token")
+      .map((event) => payloadOf(event).content)
+      .join("");
     const terminal = events.at(-1)!;
     const payload = payloadOf(terminal);
     expect(payload[terminal.event === "complete" ? "content" : "partialContent"], `${terminal.event} event`).toBe(joined);

@@ -21,7 +21,10 @@ async function scrollState(page: Page): Promise<{ top: number; height: number; f
 }
 
 function luminance(color: string): number {
-  const [r, g, b] = color.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number);
+  const [r, g, b] = color
+    .match(/\d+(\.\d+)?/g)!
+    .slice(0, 3)
+    .map(Number);
   return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
 }
 
@@ -106,7 +109,9 @@ describe("composing and acting on messages", () => {
 
     await expect.poll(() => replyText(page), WAIT).toBe("Rome.");
     await expect.poll(() => lastReply(page).getAttribute("data-state"), WAIT).toBe("complete");
-    const shown = await page.locator("article[data-role]").evaluateAll((articles) => articles.map((article) => [article.getAttribute("data-role"), article.textContent]));
+    const shown = await page
+      .locator("article[data-role]")
+      .evaluateAll((articles) => articles.map((article) => [article.getAttribute("data-role"), article.textContent]));
     expect(shown).toHaveLength(2);
     expect(shown[0]![1]).toContain("Capital of Italy?");
     expect(shown[1]![1]).toContain("Rome.");
@@ -137,12 +142,15 @@ describe("following a long reply", () => {
     // The wheel's scroll has settled before the position the user chose is taken.
     let previousTop = -1;
     await expect
-      .poll(async () => {
-        const { top } = await scrollState(page);
-        const settled = top === previousTop;
-        previousTop = top;
-        return settled;
-      }, { interval: 100, timeout: 5_000 })
+      .poll(
+        async () => {
+          const { top } = await scrollState(page);
+          const settled = top === previousTop;
+          previousTop = top;
+          return settled;
+        },
+        { interval: 100, timeout: 5_000 },
+      )
       .toBe(true);
     const userPlaced = await scrollState(page);
     expect(userPlaced.fromBottom).toBeGreaterThan(48);
@@ -188,7 +196,19 @@ describe("following a long reply", () => {
 
 describe("layout", () => {
   it("on a phone the page never scrolls sideways and the Conversations button opens the hidden list", async () => {
-    const wide = ["A long unbroken word: " + "x".repeat(300), "", "```js", `const line = "${"y".repeat(300)}";`, "```", "", "| a | b | c | d | e | f |", "|---|---|---|---|---|---|", `| ${"cell ".repeat(8)} | ${"more ".repeat(8)} | 3 | 4 | 5 | 6 |`, "", `See https://example.com/${"path/".repeat(40)}`].join("\n");
+    const wide = [
+      "A long unbroken word: " + "x".repeat(300),
+      "",
+      "```js",
+      `const line = "${"y".repeat(300)}";`,
+      "```",
+      "",
+      "| a | b | c | d | e | f |",
+      "|---|---|---|---|---|---|",
+      `| ${"cell ".repeat(8)} | ${"more ".repeat(8)} | 3 | 4 | 5 | 6 |`,
+      "",
+      `See https://example.com/${"path/".repeat(40)}`,
+    ].join("\n");
     chat.upstream.enqueue({ tokens: wide.split(/(?=\n)/) });
     const { page } = await chat.openChat({ viewport: { width: 390, height: 844 } });
     await exchange(page, "Send me something wide");

@@ -11,7 +11,6 @@ const STORAGE_KEY = "streaming-chat";
 const DEFAULT_REPLY = DEFAULT_TOKENS.join("");
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-
 const conversationItems = (page: Page) => page.getByTestId("conversation-item");
 const activeItem = (page: Page) => page.locator('[data-testid="conversation-item"]:has([aria-current="page"])');
 const itemById = (page: Page, id: string) => page.locator(`[data-testid="conversation-item"][data-conversation-id="${id}"]`);
@@ -77,10 +76,12 @@ describe("conversations survive a reload", () => {
     expect(await messageBox(page).inputValue()).toBe("an unsent thought\nwith two lines");
 
     await itemById(page, secondId).getByRole("button", { name: "Second topic", exact: true }).click();
-    await expect.poll(() => shownMessages(page), WAIT).toEqual([
-      { role: "user", text: "Second topic" },
-      { role: "assistant", text: DEFAULT_REPLY },
-    ]);
+    await expect
+      .poll(() => shownMessages(page), WAIT)
+      .toEqual([
+        { role: "user", text: "Second topic" },
+        { role: "assistant", text: DEFAULT_REPLY },
+      ]);
     expect(await messageBox(page).inputValue()).toBe("");
   });
 
@@ -204,10 +205,12 @@ describe("several conversations", () => {
       .poll(async () => (await readState(page))!.conversations.find((conversation) => conversation.id === slowId)!.messages.at(-1)!.state, WAIT)
       .toBe("complete");
     await itemById(page, slowId).getByRole("button", { name: "Slow question", exact: true }).click();
-    await expect.poll(() => shownMessages(page), WAIT).toEqual([
-      { role: "user", text: "Slow question" },
-      { role: "assistant", text: longReply.join("").trim() },
-    ]);
+    await expect
+      .poll(() => shownMessages(page), WAIT)
+      .toEqual([
+        { role: "user", text: "Slow question" },
+        { role: "assistant", text: longReply.join("").trim() },
+      ]);
     expect(await lastReply(page).getAttribute("data-state")).toBe("complete");
 
     const quickRequest = chat.upstream.requests.at(-1);
@@ -241,7 +244,9 @@ describe("several conversations", () => {
     await nameBox.press("Enter");
     expect(await page.locator("h1").textContent()).toBe("Renamed topic");
     expect(await itemById(page, removedId).getByRole("button", { name: "Renamed topic", exact: true }).isVisible()).toBe(true);
-    await expect.poll(async () => (await readState(page))!.conversations.find((conversation) => conversation.id === removedId)?.title, WAIT).toBe("Renamed topic");
+    await expect
+      .poll(async () => (await readState(page))!.conversations.find((conversation) => conversation.id === removedId)?.title, WAIT)
+      .toBe("Renamed topic");
 
     // Escape abandons a rename.
     await page.getByRole("button", { name: "Rename Renamed topic" }).click();
@@ -301,9 +306,9 @@ describe("stored data from elsewhere", () => {
     expect(state.version).toBe("1.1.0");
     expect(state.conversations).toHaveLength(1);
     expect(state.activeConversationId).toBe(state.conversations[0]!.id);
-    expect(state.conversations[0]!.messages.map(({ role, content, state: messageState, createdAt }) => ({ role, content, state: messageState, createdAt }))).toEqual(
-      old.messages.map(({ role, content, timestamp }) => ({ role, content, state: "complete", createdAt: new Date(timestamp).toISOString() })),
-    );
+    expect(
+      state.conversations[0]!.messages.map(({ role, content, state: messageState, createdAt }) => ({ role, content, state: messageState, createdAt })),
+    ).toEqual(old.messages.map(({ role, content, timestamp }) => ({ role, content, state: "complete", createdAt: new Date(timestamp).toISOString() })));
 
     // Once saved in the new layout, the next load reads it as is.
     await page.reload();
@@ -349,7 +354,7 @@ describe("stored data from elsewhere", () => {
     const junkLength = await page.evaluate(() => {
       let length = 0;
       let keys = 0;
-      for (let step = 1 << 20; step >= 1; ) {
+      for (let step = 1 << 20; step >= 1;) {
         try {
           localStorage.setItem(`junk:${keys}`, "x".repeat(step));
           keys += 1;

@@ -49,7 +49,7 @@ const WATCH_REPLIES = `(() => {
 const HOSTILE_REPLY = [
   'An image: <img src=x onerror="window.__xss=1"> and a script: <script>window.__xss=2</script> inline.',
   "",
-  "A Markdown link: [click](javascript:window.__xss=3) and an HTML one: <a href=\"javascript:window.__xss=4\">go</a>.",
+  'A Markdown link: [click](javascript:window.__xss=3) and an HTML one: <a href="javascript:window.__xss=4">go</a>.',
   "",
   '<iframe src="javascript:window.__xss=5"></iframe>',
   "",
@@ -111,10 +111,12 @@ describe("model output cannot run or load anything", () => {
     const response = await open.page.goto(chat.app.baseUrl);
     const policy = (await response!.allHeaders())["content-security-policy"];
     expect(policy).toBeDefined();
-    const directives = new Map(policy!.split(";").map((directive) => {
-      const [name, ...values] = directive.trim().split(/\s+/);
-      return [name!, values] as const;
-    }));
+    const directives = new Map(
+      policy!.split(";").map((directive) => {
+        const [name, ...values] = directive.trim().split(/\s+/);
+        return [name!, values] as const;
+      }),
+    );
     expect(directives.get("script-src")).toEqual(["'self'"]);
     expect(directives.get("connect-src")).toEqual(["'self'"]);
     expect(directives.get("object-src")).toEqual(["'none'"]);
@@ -125,7 +127,7 @@ describe("model output cannot run or load anything", () => {
 
 describe("Markdown in replies", () => {
   const TS_CODE = ["const limit: number = a < b && b > c ? 1 : 2;", "  console.log(`<b>${limit}</b> & done`);", "", "// trailing comment"].join("\n");
-  const PY_CODE = ["def greet(name):", "    return f\"Hello, {name}!\"  # <- indented"].join("\n");
+  const PY_CODE = ["def greet(name):", '    return f"Hello, {name}!"  # <- indented'].join("\n");
   const RICH_REPLY = [
     "## Summary",
     "",
@@ -185,7 +187,12 @@ describe("Markdown in replies", () => {
     ]);
 
     const links = await markdown.locator("a").evaluateAll((anchors) =>
-      anchors.map((anchor) => ({ text: anchor.textContent, href: anchor.getAttribute("href"), target: anchor.getAttribute("target"), rel: anchor.getAttribute("rel") })),
+      anchors.map((anchor) => ({
+        text: anchor.textContent,
+        href: anchor.getAttribute("href"),
+        target: anchor.getAttribute("target"),
+        rel: anchor.getAttribute("rel"),
+      })),
     );
     expect(links.map(({ text, href }) => ({ text, href }))).toEqual([
       { text: "the docs", href: "https://example.com/docs?a=1&b=2" },

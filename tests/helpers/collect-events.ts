@@ -20,4 +20,3 @@ export async function collectUntilThrow(events: AsyncIterable<StreamEvent>): Pro
 export function tokenContents(events: StreamEvent[]): string[] {
   return events.flatMap((event) => (event.type === "token" ? [event.data.content] : []));
 }
-

@@ -87,4 +87,3 @@ export async function startServerProcess(env: Record<string, string>, nodeArgs: 
 export function stopServerProcess(server: ServerProcess | undefined): void {
   if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill("SIGKILL");
 }
-

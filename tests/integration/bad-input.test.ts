@@ -170,8 +170,18 @@ interface BadRequest {
 }
 
 const BAD_REQUESTS: BadRequest[] = [
-  { what: "a body that is not JSON", send: (headers) => send({ headers: { ...JSON_HEADERS, ...headers }, body: '{"message": "hi"' }), status: 400, code: "malformed_json" },
-  { what: "an empty message", send: (headers) => send({ headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify({ message: "" }) }), status: 400, code: "invalid_request" },
+  {
+    what: "a body that is not JSON",
+    send: (headers) => send({ headers: { ...JSON_HEADERS, ...headers }, body: '{"message": "hi"' }),
+    status: 400,
+    code: "malformed_json",
+  },
+  {
+    what: "an empty message",
+    send: (headers) => send({ headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify({ message: "" }) }),
+    status: 400,
+    code: "invalid_request",
+  },
   {
     what: "an invalid body from a client asking for SSE",
     send: (headers) => send({ headers: { ...JSON_HEADERS, accept: "text/event-stream", ...headers }, body: JSON.stringify({ message: "" }) }),
@@ -184,7 +194,12 @@ const BAD_REQUESTS: BadRequest[] = [
     status: 413,
     code: "payload_too_large",
   },
-  { what: "a text/plain body", send: (headers) => send({ headers: { "content-type": "text/plain", ...headers }, body: JSON.stringify({ message: "hi" }) }), status: 415, code: "unsupported_media_type" },
+  {
+    what: "a text/plain body",
+    send: (headers) => send({ headers: { "content-type": "text/plain", ...headers }, body: JSON.stringify({ message: "hi" }) }),
+    status: 415,
+    code: "unsupported_media_type",
+  },
   {
     what: "a gzip body that does not inflate",
     send: (headers) => send({ headers: { ...JSON_HEADERS, "content-encoding": "gzip", ...headers }, body: "this is not gzip" }),

@@ -36,13 +36,25 @@ describe("the server with SERVER_WORKERS=2", () => {
     expect(listening[0]).toMatchObject({ workers: 2, maxConcurrentStreamsPerWorker: 1000 });
     // Each worker writes its own line to the shared stdout, so the second may land just after the primary's.
     const workersListening = () => server!.logs.filter((line) => line.msg === "worker listening").map((line) => line.worker);
-    await until(() => [1, 2].every((worker) => workersListening().includes(worker)), 5_000, () => `both workers' lines, got ${JSON.stringify(workersListening())}`);
+    await until(
+      () => [1, 2].every((worker) => workersListening().includes(worker)),
+      5_000,
+      () => `both workers' lines, got ${JSON.stringify(workersListening())}`,
+    );
   });
 
   it("serves replies from both workers, and /metrics counts every worker's replies whichever worker is scraped", async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, (_, index) => postForSse(`${server!.baseUrl}/api/v1/messages`, { message: `hello ${index}` }, { headers: { accept: "text/event-stream" } })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        postForSse(`${server!.baseUrl}/api/v1/messages`, { message: `hello ${index}` }, { headers: { accept: "text/event-stream" } }),
+      ),
+    );
     for (const result of results) expect(result.events.at(-1)?.event).toBe("complete");
-    await until(() => messagesOf(server!).filter((msg) => msg === "stream complete").length >= 8, 5_000, () => "8 completions logged");
+    await until(
+      () => messagesOf(server!).filter((msg) => msg === "stream complete").length >= 8,
+      5_000,
+      () => "8 completions logged",
+    );
     const workers = new Set(server!.logs.filter((line) => line.msg === "stream complete").map((line) => line.worker));
     expect(workers, "both workers took connections").toEqual(new Set([1, 2]));
 
@@ -60,8 +72,16 @@ describe("the server with SERVER_WORKERS=2", () => {
   it("replaces a worker that crashes, and keeps serving", async () => {
     const victim = Number(server!.logs.find((line) => line.msg === "worker listening")!.pid);
     process.kill(victim, "SIGKILL");
-    await until(() => messagesOf(server!).includes("worker died; starting a replacement"), 5_000, () => "the replacement log line");
-    await until(() => messagesOf(server!).filter((msg) => msg === "worker listening").length >= 3, 20_000, () => "the replacement to listen");
+    await until(
+      () => messagesOf(server!).includes("worker died; starting a replacement"),
+      5_000,
+      () => "the replacement log line",
+    );
+    await until(
+      () => messagesOf(server!).filter((msg) => msg === "worker listening").length >= 3,
+      20_000,
+      () => "the replacement to listen",
+    );
     const result = await postForSse(`${server!.baseUrl}/api/v1/messages`, { message: "after the crash" }, { headers: { accept: "text/event-stream" } });
     expect(result.events.at(-1)?.event).toBe("complete");
   });
@@ -70,8 +90,14 @@ describe("the server with SERVER_WORKERS=2", () => {
     const slow = { tokens: Array.from({ length: 200 }, (_, index) => ` w${index}`), delayMs: 20 };
     upstream.enqueue(slow, slow, slow, slow);
     const before = upstream.requests.length;
-    const streams = Array.from({ length: 4 }, (_, index) => postForSse(`${server!.baseUrl}/api/v1/messages`, { message: `long ${index}` }, { headers: { accept: "text/event-stream" } }));
-    await until(() => upstream.requests.length >= before + 4 && upstream.requests.slice(before).every((call) => call.tokensSent >= 2), 10_000, () => "4 streams with tokens");
+    const streams = Array.from({ length: 4 }, (_, index) =>
+      postForSse(`${server!.baseUrl}/api/v1/messages`, { message: `long ${index}` }, { headers: { accept: "text/event-stream" } }),
+    );
+    await until(
+      () => upstream.requests.length >= before + 4 && upstream.requests.slice(before).every((call) => call.tokensSent >= 2),
+      10_000,
+      () => "4 streams with tokens",
+    );
 
     server!.child.kill("SIGTERM");
     const results = await Promise.all(streams);

@@ -103,7 +103,9 @@ describe(`MAX_CONCURRENT_STREAMS=${LIMIT}`, () => {
     expect(admitted.status).toBe(200);
     expect(completedContent(admitted)).toBe("in its place");
     const [x, y] = await Promise.all(staying);
-    expect([completedContent(x!), completedContent(y!)].sort()).toEqual([slowScript("x", 60), slowScript("y", 60)].map((script) => script.tokens!.join("")).sort());
+    expect([completedContent(x!), completedContent(y!)].sort()).toEqual(
+      [slowScript("x", 60), slowScript("y", 60)].map((script) => script.tokens!.join("")).sort(),
+    );
     expect(leavingUpstream.finished, "the upstream call of the client that left was cancelled").toBe(false);
   });
 

@@ -13,7 +13,10 @@ useAppOnFakeUpstream(
     script: { tokens: ["ok"] },
     apps: { listed: { CORS_ORIGINS: `${ORIGIN}, https://other.example` }, open: { CORS_ORIGINS: "*" }, closed: {} },
   },
-  (started) => ({ apps: { listed, open, closed } } = started),
+  (started) =>
+    ({
+      apps: { listed, open, closed },
+    } = started),
 );
 
 const preflight = (app: TestApp, origin: string) =>

@@ -108,82 +108,89 @@ afterAll(async () => {
 });
 
 describe("the server process on SIGTERM", () => {
-  it(
-    `ends ${STREAM_COUNT} live streams with complete or a retryable server_shutdown error that keeps every token, refuses new connections, and exits 0`,
-    async () => {
-      const server = manyStreams!;
-      const scripts = Array.from({ length: STREAM_COUNT }, () => slowScript(200, 20));
-      upstream.enqueue(...scripts);
-      const before = upstream.requests.length;
-      const streams = Array.from({ length: STREAM_COUNT }, (_, index) => openStream(server.baseUrl, `stream ${index}`));
-      await until(
-        () => streams.every((stream) => tokensOf(stream).length >= 2),
-        15_000,
-        () => `every stream to have 2 tokens (${streams.map((stream) => tokensOf(stream).length).join(",")})`,
-      );
+  it(`ends ${STREAM_COUNT} live streams with complete or a retryable server_shutdown error that keeps every token, refuses new connections, and exits 0`, async () => {
+    const server = manyStreams!;
+    const scripts = Array.from({ length: STREAM_COUNT }, () => slowScript(200, 20));
+    upstream.enqueue(...scripts);
+    const before = upstream.requests.length;
+    const streams = Array.from({ length: STREAM_COUNT }, (_, index) => openStream(server.baseUrl, `stream ${index}`));
+    await until(
+      () => streams.every((stream) => tokensOf(stream).length >= 2),
+      15_000,
+      () => `every stream to have 2 tokens (${streams.map((stream) => tokensOf(stream).length).join(",")})`,
+    );
 
-      const signalledAt = performance.now();
-      server.child.kill("SIGTERM");
-      await until(() => logMessages(server).some((msg) => msg.startsWith("shutting down")), 5_000, () => `the shutdown log line:\n${server.output().slice(-2_000)}`);
+    const signalledAt = performance.now();
+    server.child.kill("SIGTERM");
+    await until(
+      () => logMessages(server).some((msg) => msg.startsWith("shutting down")),
+      5_000,
+      () => `the shutdown log line:\n${server.output().slice(-2_000)}`,
+    );
 
-      let late = await attemptNewRequest(server.baseUrl);
-      // The log line is written just before the listener closes: a connection that slipped in between is reset as
-      // the listener closes, which shows it has; the next attempt must find it closed.
-      if (late.refused && late.code === "ECONNRESET") late = await attemptNewRequest(server.baseUrl);
-      if (late.refused) expect(late.code).toBe("ECONNREFUSED");
-      else {
-        expect(late.status, late.body).toBe(503);
-        expect(JSON.parse(late.body)).toMatchObject({ error: { code: "server_shutdown" } });
+    let late = await attemptNewRequest(server.baseUrl);
+    // The log line is written just before the listener closes: a connection that slipped in between is reset as
+    // the listener closes, which shows it has; the next attempt must find it closed.
+    if (late.refused && late.code === "ECONNRESET") late = await attemptNewRequest(server.baseUrl);
+    if (late.refused) expect(late.code).toBe("ECONNREFUSED");
+    else {
+      expect(late.status, late.body).toBe(503);
+      expect(JSON.parse(late.body)).toMatchObject({ error: { code: "server_shutdown" } });
+    }
+
+    const finished = await Promise.all(streams.map((stream) => stream.finished));
+    const exit = await server.exited;
+    expect({ code: exit.code, signal: exit.signal }, server.output().slice(-2_000)).toEqual({ code: 0, signal: null });
+    expect(exit.at - signalledAt).toBeLessThan(GRACE_MS + EXIT_SLACK_MS);
+
+    let endedByShutdown = 0;
+    for (const [index, result] of finished.entries()) {
+      const stream = streams[index]!;
+      const terminal = expectOneTerminalEvent(result);
+      expect(result.endedCleanly, "the response ended, it was not cut").toBe(true);
+      const data = JSON.parse(terminal.data) as Record<string, unknown>;
+      if (terminal.event === "complete") {
+        expect(data.content).toBe(tokensOf(stream).join(""));
+        continue;
       }
+      endedByShutdown += 1;
+      expect(data as ErrorEvent).toEqual({
+        code: "server_shutdown",
+        message: expect.any(String),
+        retryable: true,
+        retryAfterSeconds: 2,
+        partialContent: tokensOf(stream).join(""),
+      });
+      // Running replies were given the grace period before being ended.
+      expect(terminal.receivedAt - signalledAt).toBeGreaterThanOrEqual(GRACE_MS - 20);
+      expect(
+        stream.events.some((event) => event.event === "token" && event.receivedAt > signalledAt),
+        "tokens kept flowing during the grace period",
+      ).toBe(true);
+    }
+    // 200 tokens at 20 ms each take 4 s: far longer than the grace, so shutdown must have ended them.
+    expect(endedByShutdown).toBe(STREAM_COUNT);
 
-      const finished = await Promise.all(streams.map((stream) => stream.finished));
-      const exit = await server.exited;
-      expect({ code: exit.code, signal: exit.signal }, server.output().slice(-2_000)).toEqual({ code: 0, signal: null });
-      expect(exit.at - signalledAt).toBeLessThan(GRACE_MS + EXIT_SLACK_MS);
-
-      let endedByShutdown = 0;
-      for (const [index, result] of finished.entries()) {
-        const stream = streams[index]!;
-        const terminal = expectOneTerminalEvent(result);
-        expect(result.endedCleanly, "the response ended, it was not cut").toBe(true);
-        const data = JSON.parse(terminal.data) as Record<string, unknown>;
-        if (terminal.event === "complete") {
-          expect(data.content).toBe(tokensOf(stream).join(""));
-          continue;
-        }
-        endedByShutdown += 1;
-        expect(data as ErrorEvent).toEqual({
-          code: "server_shutdown",
-          message: expect.any(String),
-          retryable: true,
-          retryAfterSeconds: 2,
-          partialContent: tokensOf(stream).join(""),
-        });
-        // Running replies were given the grace period before being ended.
-        expect(terminal.receivedAt - signalledAt).toBeGreaterThanOrEqual(GRACE_MS - 20);
-        expect(stream.events.some((event) => event.event === "token" && event.receivedAt > signalledAt), "tokens kept flowing during the grace period").toBe(true);
-      }
-      // 200 tokens at 20 ms each take 4 s: far longer than the grace, so shutdown must have ended them.
-      expect(endedByShutdown).toBe(STREAM_COUNT);
-
-      const shuttingDown = server.logs.find((line) => String(line.msg).startsWith("shutting down"));
-      expect(shuttingDown).toMatchObject({ signal: "SIGTERM", activeReplies: STREAM_COUNT, graceMs: GRACE_MS });
-      expect(logMessages(server).filter((msg) => msg === "stream ended by shutdown")).toHaveLength(endedByShutdown);
-      expect(logMessages(server)).toContain("all replies ended; exiting");
-      // The model calls were cancelled, not left running.
-      for (const call of upstream.requests.slice(before)) {
-        expect(call.closedAt).toBeDefined();
-        expect(call.finished).toBe(false);
-      }
-    },
-    40_000,
-  );
+    const shuttingDown = server.logs.find((line) => String(line.msg).startsWith("shutting down"));
+    expect(shuttingDown).toMatchObject({ signal: "SIGTERM", activeReplies: STREAM_COUNT, graceMs: GRACE_MS });
+    expect(logMessages(server).filter((msg) => msg === "stream ended by shutdown")).toHaveLength(endedByShutdown);
+    expect(logMessages(server)).toContain("all replies ended; exiting");
+    // The model calls were cancelled, not left running.
+    for (const call of upstream.requests.slice(before)) {
+      expect(call.closedAt).toBeDefined();
+      expect(call.finished).toBe(false);
+    }
+  }, 40_000);
 
   it("lets a reply that finishes within the grace period complete, then exits without waiting out the grace", async () => {
     const server = shortReply!;
     upstream.enqueue(slowScript(12, 30));
     const stream = openStream(server.baseUrl, "short");
-    await until(() => tokensOf(stream).length >= 2, 10_000, () => "2 tokens");
+    await until(
+      () => tokensOf(stream).length >= 2,
+      10_000,
+      () => "2 tokens",
+    );
 
     const signalledAt = performance.now();
     server.child.kill("SIGTERM");
@@ -209,10 +216,18 @@ describe("the server process on SIGINT", () => {
     upstream.enqueue(script, script, script, script);
     const before = upstream.requests.length;
     const json = postJsonReply(server.baseUrl, "interrupted json");
-    await until(() => upstream.requests.length > before, 10_000, () => "the JSON reply's model call");
+    await until(
+      () => upstream.requests.length > before,
+      10_000,
+      () => "the JSON reply's model call",
+    );
     const jsonCall = upstream.requests[before]!;
     const streams = [0, 1, 2].map((index) => openStream(server.baseUrl, `interrupted ${index}`));
-    await until(() => jsonCall.tokensSent >= 2 && streams.every((stream) => tokensOf(stream).length >= 2), 10_000, () => "2 tokens on every reply");
+    await until(
+      () => jsonCall.tokensSent >= 2 && streams.every((stream) => tokensOf(stream).length >= 2),
+      10_000,
+      () => "2 tokens on every reply",
+    );
 
     const signalledAt = performance.now();
     server.child.kill("SIGINT");

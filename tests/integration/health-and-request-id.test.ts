@@ -27,7 +27,11 @@ useAppOnFakeUpstream(
       hosted: { ...NO_UPSTREAM, OPENAI_API_KEY: "sk-test" },
     },
   },
-  (started) => ({ upstream, apps: { demo, local, hosted } } = started),
+  (started) =>
+    ({
+      upstream,
+      apps: { demo, local, hosted },
+    } = started),
 );
 
 async function getHealth(app: TestApp, headers: Record<string, string> = {}): Promise<{ response: Response; body: unknown }> {
@@ -133,7 +137,9 @@ describe("X-Request-Id", () => {
     expect(response.status).toBe(200);
     await response.text();
 
-    await expect.poll(() => linesFor(local, "logged-json-1").map((line) => line.msg)).toEqual(["stream started", "first token", "stream complete", "request finished"]);
+    await expect
+      .poll(() => linesFor(local, "logged-json-1").map((line) => line.msg))
+      .toEqual(["stream started", "first token", "stream complete", "request finished"]);
     expect(linesFor(local, "logged-json-1").at(-1)).toMatchObject({
       method: "POST",
       path: "/api/v1/messages",
@@ -145,7 +151,9 @@ describe("X-Request-Id", () => {
 
   it("puts the incoming id on the log lines of a streamed reply", async () => {
     await postForSse(`${demo.baseUrl}/api/v1/messages`, { message: "hi" }, { headers: { "x-request-id": "logged-sse-1" } });
-    await expect.poll(() => linesFor(demo, "logged-sse-1").map((line) => line.msg)).toEqual(["stream started", "first token", "stream complete", "request finished"]);
+    await expect
+      .poll(() => linesFor(demo, "logged-sse-1").map((line) => line.msg))
+      .toEqual(["stream started", "first token", "stream complete", "request finished"]);
   });
 
   it("puts the incoming id on the log lines of a rejected request", async () => {

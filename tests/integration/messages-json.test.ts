@@ -27,7 +27,11 @@ useAppOnFakeUpstream(
       withoutUsage: { OPENAI_STREAM_USAGE: "false" },
     },
   },
-  (started) => ({ upstream, apps: { app, retrying, impatient, withoutUsage } } = started),
+  (started) =>
+    ({
+      upstream,
+      apps: { app, retrying, impatient, withoutUsage },
+    } = started),
 );
 
 describe("POST /api/v1/messages without Accept: text/event-stream", () => {

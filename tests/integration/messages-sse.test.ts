@@ -29,7 +29,10 @@ useAppOnFakeUpstream(
     },
   },
   (started) => {
-    ({ upstream, apps: { app, idle, retrying, impatient, stallGuard } } = started);
+    ({
+      upstream,
+      apps: { app, idle, retrying, impatient, stallGuard },
+    } = started);
     url = `${app.baseUrl}/api/v1/messages`;
   },
 );

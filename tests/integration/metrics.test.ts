@@ -45,7 +45,11 @@ const messagesUrl = (target: TestApp) => `${target.baseUrl}/api/v1/messages`;
 
 useAppOnFakeUpstream(
   { apps: { counted: { MAX_CONCURRENT_STREAMS: "1", UPSTREAM_MAX_RETRIES: "1" }, quiet: {}, verbose: { LOG_CONTENT: "true" } } },
-  (started) => ({ upstream, apps: { counted, quiet, verbose } } = started),
+  (started) =>
+    ({
+      upstream,
+      apps: { counted, quiet, verbose },
+    } = started),
 );
 
 describe("GET /metrics", () => {
@@ -154,7 +158,12 @@ describe("content logging", () => {
   const reply = (tag: string) => ["Private", ` answer ${tag}`, " 91c2"];
 
   it("keeps prompt and reply text out of the logs by default, whatever the outcome", async () => {
-    upstream.enqueue({ tokens: reply("sse") }, { tokens: reply("json") }, { tokens: reply("reset"), fault: { kind: "reset", afterTokens: 2 } }, { fault: { kind: "status", status: 401 } });
+    upstream.enqueue(
+      { tokens: reply("sse") },
+      { tokens: reply("json") },
+      { tokens: reply("reset"), fault: { kind: "reset", afterTokens: 2 } },
+      { fault: { kind: "status", status: 401 } },
+    );
     await postForSse(messagesUrl(quiet), { message: prompt("sse") });
     await postJson(messagesUrl(quiet), { message: prompt("json") });
     await postForSse(messagesUrl(quiet), { message: prompt("reset"), history: [{ role: "user", content: prompt("history") }] });
@@ -180,7 +189,9 @@ describe("content logging", () => {
       ["content-sse", "sse"],
       [jsonId, "json"],
     ] as const) {
-      await expect.poll(() => verbose.logs.find((line) => line.requestId === requestId && line.msg === "stream complete")).toMatchObject({ content: reply(tag).join("") });
+      await expect
+        .poll(() => verbose.logs.find((line) => line.requestId === requestId && line.msg === "stream complete"))
+        .toMatchObject({ content: reply(tag).join("") });
       expect(verbose.logs.find((line) => line.requestId === requestId && line.msg === "stream started")).toMatchObject({ prompt: prompt(tag) });
     }
   });

@@ -59,7 +59,12 @@ describe("parseEventStream reading a real HTTP response body", () => {
     const { received, error } = await collectUntilThrow(await parseRaw("/invalid"));
     expect(tokenContents(received)).toEqual(["fine so far"]);
     expect(error).toBeInstanceOf(ChatSdkError);
-    expect(error).toMatchObject({ type: "invalid_event", partialContent: "fine so far", requestId: "raw-request", message: expect.stringContaining("{not json") });
+    expect(error).toMatchObject({
+      type: "invalid_event",
+      partialContent: "fine so far",
+      requestId: "raw-request",
+      message: expect.stringContaining("{not json"),
+    });
   });
 
   it("throws invalid_event when an event's data is JSON but not an object", async () => {
@@ -73,4 +78,3 @@ describe("parseEventStream reading a real HTTP response body", () => {
     expect(error).toMatchObject({ type: "invalid_event", partialContent: "ok" });
   });
 });
-

@@ -55,7 +55,9 @@ describe("reply outcomes", () => {
       upstream.enqueue({ tokens: ["Seen", " by", " the", " user", " then", " gone"], delayMs: 30 });
       await postForSse(`${target.baseUrl}/api/v1/messages`, { message: "hi" }, { headers: { "x-request-id": requestId }, disconnectAfterEvents: 2 });
     }
-    await expect.poll(() => logLine(app, "left-verbose", "stream aborted by client")).toMatchObject({ reason: "client", partialContent: expect.stringMatching(/^Seen by/) });
+    await expect
+      .poll(() => logLine(app, "left-verbose", "stream aborted by client"))
+      .toMatchObject({ reason: "client", partialContent: expect.stringMatching(/^Seen by/) });
     await expect.poll(() => logLine(quiet, "left-quiet", "stream aborted by client")).toMatchObject({ reason: "client", partialLength: expect.any(Number) });
     expect(logLine(quiet, "left-quiet", "stream aborted by client")).not.toHaveProperty("partialContent");
   });

@@ -48,7 +48,10 @@ describe("createChatClient against the real app", () => {
     const events = await collect(client.streamMessage({ message: "hi" }));
     const ids = events.map((event) => Number(event.id));
     expect(ids.length).toBeGreaterThan(2);
-    expect(ids.every((id, index) => Number.isInteger(id) && (index === 0 || id > ids[index - 1]!)), `ids: ${ids.join(", ")}`).toBe(true);
+    expect(
+      ids.every((id, index) => Number.isInteger(id) && (index === 0 || id > ids[index - 1]!)),
+      `ids: ${ids.join(", ")}`,
+    ).toBe(true);
   });
 
   it("resolves sendMessage with the whole reply as the contract's MessageResponse", async () => {
@@ -96,7 +99,12 @@ describe("createChatClient against the real app", () => {
     const events = await collect(client.streamMessage({ message: "hi" }));
     expect(events.map((event) => event.type)).toEqual(["token", "token", "error"]);
     const last = events.at(-1)!;
-    expect(last.type === "error" && last.data).toEqual({ code: "upstream_unavailable", message: expect.any(String), retryable: true, partialContent: "one two" });
+    expect(last.type === "error" && last.data).toEqual({
+      code: "upstream_unavailable",
+      message: expect.any(String),
+      retryable: true,
+      partialContent: "one two",
+    });
     expect(last.type === "error" && last.data.partialContent).toBe(tokenContents(events).join(""));
   });
 
@@ -182,7 +190,11 @@ describe("createChatClient against the real app", () => {
     await counted.getHealth();
     await counted.sendMessage({ message: "hi" });
     await collect(counted.streamMessage({ message: "hi" }));
-    expect(calls).toEqual(["GET /api/v1/health application/json", "POST /api/v1/messages application/json", "POST /api/v1/messages text/event-stream, application/json;q=0.9"]);
+    expect(calls).toEqual([
+      "GET /api/v1/health application/json",
+      "POST /api/v1/messages application/json",
+      "POST /api/v1/messages text/event-stream, application/json;q=0.9",
+    ]);
   });
 
   it("sends the requestId option as X-Request-Id and receives the same id back", async () => {
@@ -204,4 +216,3 @@ describe("createChatClient against the real app", () => {
     await expect.poll(() => app.logs.some((line) => line.requestId === "stream-7" && line.msg === "stream complete")).toBe(true);
   });
 });
-

@@ -180,7 +180,12 @@ describe("the package, installed from the tarball npm pack makes", () => {
       await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: packDir, timeout: 120_000 });
       await writeFile(join(packDir, "consumer.mjs"), CONSUMER_MJS);
       const { stdout } = await run(process.execPath, ["consumer.mjs", app.baseUrl], { cwd: packDir, timeout: 15_000 });
-      expect(JSON.parse(stdout)).toMatchObject({ tokens: TOKENS.join(""), complete: TOKENS.join(""), sameModule: true, spec: expect.stringContaining("node_modules/streaming-chat/openapi/streaming-api.yaml") });
+      expect(JSON.parse(stdout)).toMatchObject({
+        tokens: TOKENS.join(""),
+        complete: TOKENS.join(""),
+        sameModule: true,
+        spec: expect.stringContaining("node_modules/streaming-chat/openapi/streaming-api.yaml"),
+      });
     } finally {
       await rm(packDir, { recursive: true, force: true });
     }

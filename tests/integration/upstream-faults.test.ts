@@ -39,7 +39,9 @@ const failed = (code: ErrorCode, status: number, retryable: boolean, partialCont
   partialContent,
   ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
 });
-const status = (code: number, headers?: Record<string, string>): UpstreamScript => ({ fault: { kind: "status", status: code, ...(headers ? { headers } : {}) } });
+const status = (code: number, headers?: Record<string, string>): UpstreamScript => ({
+  fault: { kind: "status", status: code, ...(headers ? { headers } : {}) },
+});
 
 function describeOutcome(outcome: Outcome): string {
   if (outcome.kind === "complete") return "complete, with the exact text";
@@ -48,41 +50,51 @@ function describeOutcome(outcome: Outcome): string {
   return `${outcome.code} (${outcome.status}), ${outcome.retryable ? "retryable" : "not retryable"}${retry}${partial}`;
 }
 
-const FAULTS: FaultCase[] = ([
-  { fault: "HTTP 401", script: status(401), outcome: failed("upstream_auth", 502, false) },
-  { fault: "HTTP 403", script: status(403), outcome: failed("upstream_auth", 502, false) },
-  { fault: "HTTP 404", script: status(404), outcome: failed("upstream_error", 502, false) },
-  { fault: "HTTP 429 with Retry-After: 3", script: status(429, { "retry-after": "3" }), outcome: failed("upstream_rate_limited", 503, true, "", 3) },
-  { fault: "HTTP 429 without Retry-After", script: status(429), outcome: failed("upstream_rate_limited", 503, true) },
-  { fault: "HTTP 500", script: status(500), outcome: failed("upstream_unavailable", 503, true) },
-  { fault: "HTTP 502", script: status(502), outcome: failed("upstream_unavailable", 503, true) },
-  { fault: "HTTP 503", script: status(503), outcome: failed("upstream_unavailable", 503, true) },
-  { fault: "headers but no first byte", script: { fault: { kind: "no-first-byte" } }, impatient: true, outcome: failed("upstream_timeout", 504, true) },
-  {
-    fault: "a stall after two tokens",
-    script: { tokens: FOUR_TOKENS, fault: { kind: "stall", afterTokens: 2 } },
-    impatient: true,
-    outcome: failed("upstream_timeout", 504, true, "Alpha beta"),
-  },
-  { fault: "a reset after two tokens", script: { tokens: FOUR_TOKENS, fault: { kind: "reset", afterTokens: 2 } }, outcome: failed("upstream_unavailable", 503, true, "Alpha beta") },
-  {
-    fault: "a malformed chunk after two tokens",
-    script: { tokens: FOUR_TOKENS, fault: { kind: "malformed", afterTokens: 2 } },
-    outcome: failed("upstream_error", 502, true, "Alpha beta"),
-  },
-  {
-    fault: "an error object in the stream after two tokens",
-    script: { tokens: FOUR_TOKENS, fault: { kind: "error-chunk", afterTokens: 2 } },
-    outcome: failed("upstream_error", 502, true, "Alpha beta"),
-  },
-  {
-    fault: "an end without finish_reason after three tokens",
-    script: { tokens: FOUR_TOKENS, fault: { kind: "truncate", afterTokens: 3 } },
-    outcome: failed("upstream_unavailable", 503, true, "Alpha beta gamma"),
-  },
-  { fault: "multi-byte characters split across writes", script: { tokens: MULTI_BYTE_TOKENS, splitWrites: true }, outcome: { kind: "complete", content: MULTI_BYTE_TOKENS.join("") } },
-  { fault: "a 5,000-token reply", script: { tokens: LONG_TOKENS }, outcome: { kind: "complete", content: LONG_TOKENS.join("") } },
-] satisfies Omit<FaultCase, "expected">[]).map((fault) => ({ ...fault, expected: describeOutcome(fault.outcome) }));
+const FAULTS: FaultCase[] = (
+  [
+    { fault: "HTTP 401", script: status(401), outcome: failed("upstream_auth", 502, false) },
+    { fault: "HTTP 403", script: status(403), outcome: failed("upstream_auth", 502, false) },
+    { fault: "HTTP 404", script: status(404), outcome: failed("upstream_error", 502, false) },
+    { fault: "HTTP 429 with Retry-After: 3", script: status(429, { "retry-after": "3" }), outcome: failed("upstream_rate_limited", 503, true, "", 3) },
+    { fault: "HTTP 429 without Retry-After", script: status(429), outcome: failed("upstream_rate_limited", 503, true) },
+    { fault: "HTTP 500", script: status(500), outcome: failed("upstream_unavailable", 503, true) },
+    { fault: "HTTP 502", script: status(502), outcome: failed("upstream_unavailable", 503, true) },
+    { fault: "HTTP 503", script: status(503), outcome: failed("upstream_unavailable", 503, true) },
+    { fault: "headers but no first byte", script: { fault: { kind: "no-first-byte" } }, impatient: true, outcome: failed("upstream_timeout", 504, true) },
+    {
+      fault: "a stall after two tokens",
+      script: { tokens: FOUR_TOKENS, fault: { kind: "stall", afterTokens: 2 } },
+      impatient: true,
+      outcome: failed("upstream_timeout", 504, true, "Alpha beta"),
+    },
+    {
+      fault: "a reset after two tokens",
+      script: { tokens: FOUR_TOKENS, fault: { kind: "reset", afterTokens: 2 } },
+      outcome: failed("upstream_unavailable", 503, true, "Alpha beta"),
+    },
+    {
+      fault: "a malformed chunk after two tokens",
+      script: { tokens: FOUR_TOKENS, fault: { kind: "malformed", afterTokens: 2 } },
+      outcome: failed("upstream_error", 502, true, "Alpha beta"),
+    },
+    {
+      fault: "an error object in the stream after two tokens",
+      script: { tokens: FOUR_TOKENS, fault: { kind: "error-chunk", afterTokens: 2 } },
+      outcome: failed("upstream_error", 502, true, "Alpha beta"),
+    },
+    {
+      fault: "an end without finish_reason after three tokens",
+      script: { tokens: FOUR_TOKENS, fault: { kind: "truncate", afterTokens: 3 } },
+      outcome: failed("upstream_unavailable", 503, true, "Alpha beta gamma"),
+    },
+    {
+      fault: "multi-byte characters split across writes",
+      script: { tokens: MULTI_BYTE_TOKENS, splitWrites: true },
+      outcome: { kind: "complete", content: MULTI_BYTE_TOKENS.join("") },
+    },
+    { fault: "a 5,000-token reply", script: { tokens: LONG_TOKENS }, outcome: { kind: "complete", content: LONG_TOKENS.join("") } },
+  ] satisfies Omit<FaultCase, "expected">[]
+).map((fault) => ({ ...fault, expected: describeOutcome(fault.outcome) }));
 
 let upstream: FakeOpenAiUpstream;
 /** No retries, default timeouts. */
@@ -102,62 +114,75 @@ useAppOnFakeUpstream(
       retrying: { UPSTREAM_MAX_RETRIES: "1" },
     },
   },
-  (started) => ({ upstream, apps: { app, impatient, retrying } } = started),
+  (started) =>
+    ({
+      upstream,
+      apps: { app, impatient, retrying },
+    } = started),
 );
 
 describe("an upstream fault during an SSE reply", () => {
-  it.each(FAULTS.map((fault) => [`after ${fault.fault}, the stream ends with ${fault.expected}`, fault] as const))("%s", async (_name, { script, impatient: useImpatient, outcome }) => {
-    upstream.enqueue(script);
-    const before = upstream.requests.length;
-    const result = await postForSse(messagesUrl(useImpatient ? impatient : app), { message: "hi" });
+  it.each(FAULTS.map((fault) => [`after ${fault.fault}, the stream ends with ${fault.expected}`, fault] as const))(
+    "%s",
+    async (_name, { script, impatient: useImpatient, outcome }) => {
+      upstream.enqueue(script);
+      const before = upstream.requests.length;
+      const result = await postForSse(messagesUrl(useImpatient ? impatient : app), { message: "hi" });
 
-    expect(result.status).toBe(200);
-    expect(upstream.requests.length - before, "no retry with UPSTREAM_MAX_RETRIES=0").toBe(1);
-    const events = payloads(result.events);
-    const tokens = events.filter((event) => event.event === "token").map((event) => (event.data as { content: string }).content);
-    expect(events.slice(0, -1).every((event) => event.event === "token"), "only tokens before the last event").toBe(true);
-    const last = events.at(-1)!;
+      expect(result.status).toBe(200);
+      expect(upstream.requests.length - before, "no retry with UPSTREAM_MAX_RETRIES=0").toBe(1);
+      const events = payloads(result.events);
+      const tokens = events.filter((event) => event.event === "token").map((event) => (event.data as { content: string }).content);
+      expect(
+        events.slice(0, -1).every((event) => event.event === "token"),
+        "only tokens before the last event",
+      ).toBe(true);
+      const last = events.at(-1)!;
 
-    if (outcome.kind === "complete") {
-      expect(last).toMatchObject({ event: "complete", data: { content: outcome.content, finishReason: "stop" } });
-      expect(tokens.join("")).toBe(outcome.content);
-      expect(result.raw).not.toContain("\uFFFD");
-      return;
-    }
-    expect(last).toEqual({
-      event: "error",
-      data: {
-        code: outcome.code,
-        message: expect.any(String),
-        retryable: outcome.retryable,
-        ...(outcome.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: outcome.retryAfterSeconds }),
-        partialContent: outcome.partialContent,
-      },
-    });
-    expect(tokens.join(""), "partialContent is every token sent").toBe(outcome.partialContent);
-  });
+      if (outcome.kind === "complete") {
+        expect(last).toMatchObject({ event: "complete", data: { content: outcome.content, finishReason: "stop" } });
+        expect(tokens.join("")).toBe(outcome.content);
+        expect(result.raw).not.toContain("\uFFFD");
+        return;
+      }
+      expect(last).toEqual({
+        event: "error",
+        data: {
+          code: outcome.code,
+          message: expect.any(String),
+          retryable: outcome.retryable,
+          ...(outcome.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: outcome.retryAfterSeconds }),
+          partialContent: outcome.partialContent,
+        },
+      });
+      expect(tokens.join(""), "partialContent is every token sent").toBe(outcome.partialContent);
+    },
+  );
 });
 
 describe("an upstream fault during a JSON reply", () => {
-  it.each(FAULTS.map((fault) => [`after ${fault.fault}, the JSON answer is ${fault.expected}`, fault] as const))("%s", async (_name, { script, impatient: useImpatient, outcome }) => {
-    upstream.enqueue(script);
-    const result = await postJson(messagesUrl(useImpatient ? impatient : app), { message: "hi" });
+  it.each(FAULTS.map((fault) => [`after ${fault.fault}, the JSON answer is ${fault.expected}`, fault] as const))(
+    "%s",
+    async (_name, { script, impatient: useImpatient, outcome }) => {
+      upstream.enqueue(script);
+      const result = await postJson(messagesUrl(useImpatient ? impatient : app), { message: "hi" });
 
-    expect(result.headers["content-type"]).toBe("application/json; charset=utf-8");
-    expect(result.headers["x-request-id"]).toEqual(expect.any(String));
-    if (outcome.kind === "complete") {
-      expect(result.status, result.raw).toBe(200);
-      expectMatchesSchema("MessageResponse", result.body);
-      expect((result.body as MessageResponse).message.content).toBe(outcome.content);
-      expect(result.raw).not.toContain("\uFFFD");
-      return;
-    }
-    const error = expectContractError(result, outcome.status, outcome.code);
-    expect(error.details).toBeUndefined();
-    // No text produced means no partialContent at all, rather than an empty string.
-    expect(error.partialContent).toBe(outcome.partialContent === "" ? undefined : outcome.partialContent);
-    expect(result.headers["retry-after"]).toBe(outcome.retryAfterSeconds === undefined ? undefined : String(outcome.retryAfterSeconds));
-  });
+      expect(result.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(result.headers["x-request-id"]).toEqual(expect.any(String));
+      if (outcome.kind === "complete") {
+        expect(result.status, result.raw).toBe(200);
+        expectMatchesSchema("MessageResponse", result.body);
+        expect((result.body as MessageResponse).message.content).toBe(outcome.content);
+        expect(result.raw).not.toContain("\uFFFD");
+        return;
+      }
+      const error = expectContractError(result, outcome.status, outcome.code);
+      expect(error.details).toBeUndefined();
+      // No text produced means no partialContent at all, rather than an empty string.
+      expect(error.partialContent).toBe(outcome.partialContent === "" ? undefined : outcome.partialContent);
+      expect(result.headers["retry-after"]).toBe(outcome.retryAfterSeconds === undefined ? undefined : String(outcome.retryAfterSeconds));
+    },
+  );
 });
 
 describe("retrying after an upstream 429 with UPSTREAM_MAX_RETRIES=1", () => {

@@ -49,11 +49,15 @@ describe("createChatClient requests", () => {
   });
 
   it("sends the client's headers with every request, and a call's requestId as X-Request-Id", async () => {
-    const { client, requests } = clientAnswering((request) => (request.method === "GET" ? jsonResponse(200, HEALTH) : jsonResponse(200, REPLY)), { authorization: "Bearer t0ken" });
+    const { client, requests } = clientAnswering((request) => (request.method === "GET" ? jsonResponse(200, HEALTH) : jsonResponse(200, REPLY)), {
+      authorization: "Bearer t0ken",
+    });
     await client.getHealth({ requestId: "health-1" });
     await client.sendMessage({ message: "hi" });
 
-    expect(requests.map((request) => [request.method, new URL(request.url).pathname, request.headers.get("authorization"), request.headers.get("x-request-id")])).toEqual([
+    expect(
+      requests.map((request) => [request.method, new URL(request.url).pathname, request.headers.get("authorization"), request.headers.get("x-request-id")]),
+    ).toEqual([
       ["GET", "/base/api/v1/health", "Bearer t0ken", "health-1"],
       ["POST", "/base/api/v1/messages", "Bearer t0ken", null],
     ]);
@@ -119,7 +123,9 @@ describe("createChatClient failures", () => {
     expect(error).toBeInstanceOf(ChatSdkError);
     expect(error).toMatchObject({ name: "ChatSdkError", type: "http_error", status: 503, body: OVERLOADED, requestId: "req-503", retryAfterSeconds: 7 });
     // A Response built by an injected fetch has no url: the message names the path the SDK called, under the base URL.
-    expect((error as Error).message).toBe("Request failed with status 503: POST /base/api/v1/messages (overloaded: Too many replies are running; try again shortly.)");
+    expect((error as Error).message).toBe(
+      "Request failed with status 503: POST /base/api/v1/messages (overloaded: Too many replies are running; try again shortly.)",
+    );
   });
 
   it.each([

@@ -11,7 +11,13 @@ import { createScriptedBody, everySplitInTwo, type BodyEnd } from "../helpers/fa
 const parse = (chunks: readonly (string | Uint8Array)[], end?: BodyEnd, options?: Parameters<typeof parseEventStream>[1]) =>
   parseEventStream(createScriptedBody(chunks, end).stream, options);
 
-const SHUTDOWN: ErrorEvent = { code: "server_shutdown", message: "The server is restarting.", retryable: true, retryAfterSeconds: 2, partialContent: "Grüße 🚀" };
+const SHUTDOWN: ErrorEvent = {
+  code: "server_shutdown",
+  message: "The server is restarting.",
+  retryable: true,
+  retryAfterSeconds: 2,
+  partialContent: "Grüße 🚀",
+};
 
 /** Two tokens with multi-byte characters, then complete, each event in its own frame. */
 const TRANSCRIPT = tokenFrame(1, "Grüße ") + tokenFrame(2, "🚀 日本語") + completeFrame(3, "Grüße 🚀 日本語");
@@ -78,7 +84,13 @@ describe("parseEventStream framing", () => {
   });
 
   it("skips comment lines: heartbeats between events and a comment inside one", async () => {
-    const body = [": heartbeat\n\n", ":\n\n", "event: token\n: a comment inside the event\nid: 1\ndata: {\"content\":\"a\"}\n\n", ": heartbeat\n\n", completeFrame(2, "a")];
+    const body = [
+      ": heartbeat\n\n",
+      ":\n\n",
+      'event: token\n: a comment inside the event\nid: 1\ndata: {"content":"a"}\n\n',
+      ": heartbeat\n\n",
+      completeFrame(2, "a"),
+    ];
     expect(summarize(await collect(parse(body)))).toEqual([
       ["token", "1", "a"],
       ["complete", "2", "a"],
@@ -107,14 +119,23 @@ describe("parseEventStream framing", () => {
 describe("parseEventStream events", () => {
   it("keeps payload fields the contract does not define, as they were sent", async () => {
     const token = { content: "a", index: 0, logprobs: [-0.1] };
-    const body = frame("token", 1, JSON.stringify(token)) + frame("complete", 2, JSON.stringify({ content: "a", finishReason: "stop", model: { provider: "demo", name: "x", demo: true }, cached: true }));
+    const body =
+      frame("token", 1, JSON.stringify(token)) +
+      frame("complete", 2, JSON.stringify({ content: "a", finishReason: "stop", model: { provider: "demo", name: "x", demo: true }, cached: true }));
     const [first, last] = await collect(parse([body]));
     expect(first).toEqual({ type: "token", id: "1", data: token });
     expect(last?.data).toMatchObject({ content: "a", cached: true });
   });
 
   it("skips events the contract does not name, and unnamed events, without reading their data", async () => {
-    const body = [tokenFrame(1, "kept"), frame("typing", 2, "{not json"), frame(undefined, 3, "not json either"), frame("message", 4, "[]"), tokenFrame(5, " too"), completeFrame(6, "kept too")];
+    const body = [
+      tokenFrame(1, "kept"),
+      frame("typing", 2, "{not json"),
+      frame(undefined, 3, "not json either"),
+      frame("message", 4, "[]"),
+      tokenFrame(5, " too"),
+      completeFrame(6, "kept too"),
+    ];
     expect(summarize(await collect(parse(body)))).toEqual([
       ["token", "1", "kept"],
       ["token", "5", " too"],
@@ -128,7 +149,10 @@ describe("parseEventStream events", () => {
   });
 
   it("yields an error event as the last event, with its payload as sent, and reads nothing after it", async () => {
-    const body = createScriptedBody([tokenFrame(1, "Grüße") + tokenFrame(2, " 🚀") + frame("error", 3, JSON.stringify(SHUTDOWN)) + tokenFrame(4, "after the end")], "hang");
+    const body = createScriptedBody(
+      [tokenFrame(1, "Grüße") + tokenFrame(2, " 🚀") + frame("error", 3, JSON.stringify(SHUTDOWN)) + tokenFrame(4, "after the end")],
+      "hang",
+    );
     const events = await collect(parseEventStream(body.stream));
     expect(events.map((event) => event.type)).toEqual(["token", "token", "error"]);
     expect(events.at(-1)).toEqual({ type: "error", id: "3", data: SHUTDOWN });
@@ -174,7 +198,7 @@ describe("parseEventStream at the end of the body", () => {
   });
 
   it("throws stream_interrupted carrying the cause when the connection breaks mid-body", async () => {
-    const { received, error } = await collectUntilThrow(parse([tokenFrame(1, "half"), "event: token\nid: 2\ndata: {\"con"], "break"));
+    const { received, error } = await collectUntilThrow(parse([tokenFrame(1, "half"), 'event: token\nid: 2\ndata: {"con'], "break"));
     expect(tokenContents(received)).toEqual(["half"]);
     expect(error).toMatchObject({ type: "stream_interrupted", partialContent: "half", cause: expect.any(TypeError) });
   });

@@ -35,7 +35,12 @@ describe("loadConfig", () => {
       SSE_HEARTBEAT_MS: "1000",
       MAX_BODY_BYTES: "2048",
     });
-    expect(config).toMatchObject({ port: 8080, heartbeatMs: 1000, maxBodyBytes: 2048, upstream: { firstTokenTimeoutMs: 5000, idleTimeoutMs: 2000, maxRetries: 0 } });
+    expect(config).toMatchObject({
+      port: 8080,
+      heartbeatMs: 1000,
+      maxBodyBytes: 2048,
+      upstream: { firstTokenTimeoutMs: 5000, idleTimeoutMs: 2000, maxRetries: 0 },
+    });
   });
 
   it("lists every invalid variable in one clear error", () => {

@@ -67,69 +67,93 @@ afterAll(async () => {
 });
 
 describe("scripts/generate.ts --check", () => {
-  it("exits 0 when the generated files match the spec", async () => {
-    const copy = await copyContract();
-    const result = await generate(copy, "--check");
-    expect(result.stderr).toBe("");
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain("generated/ is up to date");
-  }, SLOW);
+  it(
+    "exits 0 when the generated files match the spec",
+    async () => {
+      const copy = await copyContract();
+      const result = await generate(copy, "--check");
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("generated/ is up to date");
+    },
+    SLOW,
+  );
 
-  it("exits non-zero and names each stale file when the spec changed without regenerating", async () => {
-    const copy = await copyContract();
-    await addUptimeToHealth(copy);
-    const result = await generate(copy, "--check");
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(
-      `generated/ is stale: ${shown(copy, "api.ts")}, ${shown(copy, "constants.ts")}, ${shown(copy, "openapi.json")} differ from ${copy.spec}`,
-    );
-    expect(await readFile(join(copy.out, "api.ts"), "utf8"), "--check writes nothing").not.toContain("uptimeSeconds");
-  }, SLOW);
+  it(
+    "exits non-zero and names each stale file when the spec changed without regenerating",
+    async () => {
+      const copy = await copyContract();
+      await addUptimeToHealth(copy);
+      const result = await generate(copy, "--check");
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(
+        `generated/ is stale: ${shown(copy, "api.ts")}, ${shown(copy, "constants.ts")}, ${shown(copy, "openapi.json")} differ from ${copy.spec}`,
+      );
+      expect(await readFile(join(copy.out, "api.ts"), "utf8"), "--check writes nothing").not.toContain("uptimeSeconds");
+    },
+    SLOW,
+  );
 
-  it("exits non-zero and names the file when a generated file is missing", async () => {
-    const copy = await copyContract();
-    await unlink(join(copy.out, "openapi.json"));
-    const result = await generate(copy, "--check");
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(shown(copy, "openapi.json"));
-    expect(result.stderr).not.toContain(shown(copy, "api.ts"));
-  }, SLOW);
+  it(
+    "exits non-zero and names the file when a generated file is missing",
+    async () => {
+      const copy = await copyContract();
+      await unlink(join(copy.out, "openapi.json"));
+      const result = await generate(copy, "--check");
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(shown(copy, "openapi.json"));
+      expect(result.stderr).not.toContain(shown(copy, "api.ts"));
+    },
+    SLOW,
+  );
 
-  it("passes again once generate has rewritten the files, which then carry the new property", async () => {
-    const copy = await copyContract();
-    await addUptimeToHealth(copy);
-    const written = await generate(copy);
-    expect(written.code).toBe(0);
+  it(
+    "passes again once generate has rewritten the files, which then carry the new property",
+    async () => {
+      const copy = await copyContract();
+      await addUptimeToHealth(copy);
+      const written = await generate(copy);
+      expect(written.code).toBe(0);
 
-    const result = await generate(copy, "--check");
-    expect(result.code).toBe(0);
-    const api = await readFile(join(copy.out, "api.ts"), "utf8");
-    expect(api).toMatch(/Health: \{[^}]*uptimeSeconds\?: number;/);
-    const json = JSON.parse(await readFile(join(copy.out, "openapi.json"), "utf8")) as { components: { schemas: { Health: { properties: object } } } };
-    expect(json.components.schemas.Health.properties).toHaveProperty("uptimeSeconds", { type: "integer", minimum: 0 });
-    expect(await readFile(join(REPO_ROOT, "generated/api.ts"), "utf8"), "the repo's own generated/ is untouched").not.toContain("uptimeSeconds");
-  }, SLOW);
+      const result = await generate(copy, "--check");
+      expect(result.code).toBe(0);
+      const api = await readFile(join(copy.out, "api.ts"), "utf8");
+      expect(api).toMatch(/Health: \{[^}]*uptimeSeconds\?: number;/);
+      const json = JSON.parse(await readFile(join(copy.out, "openapi.json"), "utf8")) as { components: { schemas: { Health: { properties: object } } } };
+      expect(json.components.schemas.Health.properties).toHaveProperty("uptimeSeconds", { type: "integer", minimum: 0 });
+      expect(await readFile(join(REPO_ROOT, "generated/api.ts"), "utf8"), "the repo's own generated/ is untouched").not.toContain("uptimeSeconds");
+    },
+    SLOW,
+  );
 
-  it("carries a changed limit of the spec into the contract's constants, which the UI and SDK import", async () => {
-    const copy = await copyContract();
-    await cp(join(REPO_ROOT, "contract"), join(copy.out, "../contract"), { recursive: true });
-    const document = parseDocument(await readFile(copy.spec, "utf8"));
-    document.setIn(["components", "schemas", "SendMessageRequest", "properties", "message", "maxLength"], 1234);
-    document.setIn(["components", "schemas", "ChatTurn", "properties", "content", "maxLength"], 567);
-    await writeFile(copy.spec, document.toString());
-    expect((await generate(copy)).code).toBe(0);
+  it(
+    "carries a changed limit of the spec into the contract's constants, which the UI and SDK import",
+    async () => {
+      const copy = await copyContract();
+      await cp(join(REPO_ROOT, "contract"), join(copy.out, "../contract"), { recursive: true });
+      const document = parseDocument(await readFile(copy.spec, "utf8"));
+      document.setIn(["components", "schemas", "SendMessageRequest", "properties", "message", "maxLength"], 1234);
+      document.setIn(["components", "schemas", "ChatTurn", "properties", "content", "maxLength"], 567);
+      await writeFile(copy.spec, document.toString());
+      expect((await generate(copy)).code).toBe(0);
 
-    const limits = (await import(join(copy.out, "../contract/limits.ts"))) as typeof import("../../contract/limits.js");
-    expect(limits).toMatchObject({ MAX_MESSAGE_LENGTH: 1234, MAX_TURN_LENGTH: 567 });
-  }, SLOW);
+      const limits = (await import(join(copy.out, "../contract/limits.ts"))) as typeof import("../../contract/limits.js");
+      expect(limits).toMatchObject({ MAX_MESSAGE_LENGTH: 1234, MAX_TURN_LENGTH: 567 });
+    },
+    SLOW,
+  );
 
-  it("refuses a spec whose retryable list names a code ErrorCode does not have", async () => {
-    const copy = await copyContract();
-    const document = parseDocument(await readFile(copy.spec, "utf8"));
-    document.setIn(["components", "schemas", "ErrorCode", "x-retryable"], document.createNode(["overloaded", "no_such_code"]));
-    await writeFile(copy.spec, document.toString());
-    const result = await generate(copy);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain("x-retryable names codes its enum does not have: no_such_code");
-  }, SLOW);
+  it(
+    "refuses a spec whose retryable list names a code ErrorCode does not have",
+    async () => {
+      const copy = await copyContract();
+      const document = parseDocument(await readFile(copy.spec, "utf8"));
+      document.setIn(["components", "schemas", "ErrorCode", "x-retryable"], document.createNode(["overloaded", "no_such_code"]));
+      await writeFile(copy.spec, document.toString());
+      const result = await generate(copy);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain("x-retryable names codes its enum does not have: no_such_code");
+    },
+    SLOW,
+  );
 });

@@ -38,7 +38,11 @@ afterEach(() => {
 /** A store whose server answers as `Prefer` asks, with an earlier exchange in the open conversation. */
 function startStore(prefer: string) {
   const storage = createMemoryStorage();
-  const state: StoredStateV1_1 = { version: "1.1.0", activeConversationId: "earlier", conversations: [storedConversation(["Say hello.", "Hello!"], "earlier")] };
+  const state: StoredStateV1_1 = {
+    version: "1.1.0",
+    activeConversationId: "earlier",
+    conversations: [storedConversation(["Say hello.", "Hello!"], "earlier")],
+  };
   storage.setItem(STORAGE_KEY, JSON.stringify(state));
   const contents: string[] = [];
   const client = createChatClient({ baseUrl: prism.url, fetch: recordingFetch, headers: { Prefer: prefer } });
@@ -82,7 +86,12 @@ describe("the chat store against the Prism mock", () => {
 
     expect(store.active.messages.slice(2)).toMatchObject([
       { role: "user", content: "And in French?", state: "complete" },
-      { role: "assistant", content: "", state: "error", failure: { code: "invalid_request", message: "The server could not accept this message.", retryable: false } },
+      {
+        role: "assistant",
+        content: "",
+        state: "error",
+        failure: { code: "invalid_request", message: "The server could not accept this message.", retryable: false },
+      },
     ]);
   });
 

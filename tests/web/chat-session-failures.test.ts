@@ -21,7 +21,11 @@ let raw: RawSseServer;
 
 useAppOnFakeUpstream(
   { apps: { app: {}, strict: { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "300", UPSTREAM_IDLE_TIMEOUT_MS: "300", MAX_CONCURRENT_STREAMS: "1" } } },
-  (started) => ({ upstream, apps: { app, strict } } = started),
+  (started) =>
+    ({
+      upstream,
+      apps: { app, strict },
+    } = started),
 );
 beforeAll(async () => {
   raw = await startRawSseServer();
@@ -67,7 +71,12 @@ describe("a reply that breaks off", () => {
 
     expectFailedAfter(recorded, "Greek letters", "Alpha beta gamma");
     expect(recorded.contents.at(-1)).toBe("Alpha beta gamma");
-    expect(recorded.conversation.messages[1]!.failure).toEqual({ code: "upstream_timeout", message: "The language model took too long to answer.", retryable: true, requestId: expect.any(String) });
+    expect(recorded.conversation.messages[1]!.failure).toEqual({
+      code: "upstream_timeout",
+      message: "The language model took too long to answer.",
+      retryable: true,
+      requestId: expect.any(String),
+    });
   });
 
   it("keeps the partial text when the connection to the chat server itself drops mid-reply", async () => {

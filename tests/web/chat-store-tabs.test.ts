@@ -62,7 +62,9 @@ describe("two tabs", () => {
     await tabA.session.send("Second, after B opened");
 
     tabB.mergeFromStorage(storage.getItem(STORAGE_KEY));
-    expect(tabB.conversations.find((conversation) => conversation.id === shared)!.messages.map((message) => message.content)).toContain("Second, after B opened");
+    expect(tabB.conversations.find((conversation) => conversation.id === shared)!.messages.map((message) => message.content)).toContain(
+      "Second, after B opened",
+    );
 
     tabB.remove(shared);
     tabB.mergeFromStorage(JSON.stringify(saved(storage)));

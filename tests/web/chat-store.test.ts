@@ -44,7 +44,8 @@ function seededStorage(): MemoryStorage {
 }
 
 const saved = (storage: MemoryStorage) => JSON.parse(storage.getItem(STORAGE_KEY)!) as StoredStateV1_1;
-const mainWrites = (storage: MemoryStorage) => storage.writes.filter((write) => write.key === STORAGE_KEY).map((write) => JSON.parse(write.value) as StoredStateV1_1);
+const mainWrites = (storage: MemoryStorage) =>
+  storage.writes.filter((write) => write.key === STORAGE_KEY).map((write) => JSON.parse(write.value) as StoredStateV1_1);
 
 describe("managing conversations", () => {
   it("starts with one empty chat and reuses it for New chat while it is still empty", () => {

@@ -46,7 +46,16 @@ describe("unreadable saved data", () => {
     ["1.1.0 with the wrong shape", '{"version":"1.1.0","activeConversationId":null,"conversations":{}}', "no conversation list"],
     [
       "a message in an unknown state",
-      JSON.stringify({ version: "1.1.0", activeConversationId: null, conversations: [{ ...conversation("c", "2026-01-01T00:00:00.000Z", "x"), messages: [{ id: "m", role: "user", content: "hi", state: "pending", createdAt: "2026-01-01T00:00:00.000Z" }] }] }),
+      JSON.stringify({
+        version: "1.1.0",
+        activeConversationId: null,
+        conversations: [
+          {
+            ...conversation("c", "2026-01-01T00:00:00.000Z", "x"),
+            messages: [{ id: "m", role: "user", content: "hi", state: "pending", createdAt: "2026-01-01T00:00:00.000Z" }],
+          },
+        ],
+      }),
       "conversation 0: message 0 has an unknown state",
     ],
     ["a future schema version", '{"version":"2.0.0","conversations":[],"folders":[]}', 'its schema version "2.0.0" is unknown to this version of the app'],
@@ -59,7 +68,10 @@ describe("unreadable saved data", () => {
     expect(describeStorageNotice(store.notice!)).toContain(`"${BACKUP_KEY}"`);
     expect(describeStorageNotice(store.notice!)).toContain(reason);
     expect(storage.getItem(BACKUP_KEY)).toBe(raw);
-    expect(storage.writes.map((write) => write.key), "the copy is written before the original is replaced").toEqual([STORAGE_KEY, BACKUP_KEY, STORAGE_KEY]);
+    expect(
+      storage.writes.map((write) => write.key),
+      "the copy is written before the original is replaced",
+    ).toEqual([STORAGE_KEY, BACKUP_KEY, STORAGE_KEY]);
     expect(saved(storage)).toEqual({ version: "1.1.0", activeConversationId: store.active.id, conversations: [store.active.toStored()] });
 
     store.rename(store.active.id, "After the failure");

@@ -1,10 +1,7 @@
 import fc from "fast-check";
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
-import {
-  IncrementalMarkdownBlocks,
-  type MarkdownBlocks,
-} from "../../web/src/lib/markdown/incremental-markdown-blocks.js";
+import { IncrementalMarkdownBlocks, type MarkdownBlocks } from "../../web/src/lib/markdown/incremental-markdown-blocks.js";
 import { createMarkdownRenderer } from "../../web/src/lib/markdown/render-markdown.js";
 
 const dom = new JSDOM("");
@@ -26,7 +23,7 @@ const CORPUS: Record<string, string> = {
     "",
     "---",
     "",
-    "Final words with a [link](https://example.com/docs \"The docs\") and www.example.org.",
+    'Final words with a [link](https://example.com/docs "The docs") and www.example.org.',
   ].join("\n"),
   "fenced code with blank lines": [
     "Here is the function:",
@@ -91,19 +88,7 @@ const CORPUS: Record<string, string> = {
     "",
     "* loose item",
   ].join("\n"),
-  "numbering that does not continue": [
-    "1. one",
-    "",
-    "1. also one",
-    "",
-    "1. still one",
-    "",
-    "7) seven",
-    "",
-    "8) eight",
-    "",
-    "After the list.",
-  ].join("\n"),
+  "numbering that does not continue": ["1. one", "", "1. also one", "", "1. still one", "", "7) seven", "", "8) eight", "", "After the list."].join("\n"),
   "tables and block quotes": [
     "| Model | Tokens/s | Notes |",
     "|:------|--------:|:-----:|",
@@ -331,7 +316,10 @@ describe("IncrementalMarkdownBlocks", () => {
     fc.assert(
       fc.property(markdownish, fc.array(fc.nat(), { maxLength: 12 }), (text, cuts) => {
         const expected = splitAtOnce(text);
-        const chunked = feedInChunks(text, cuts.map((cut) => cut % (text.length + 1)));
+        const chunked = feedInChunks(
+          text,
+          cuts.map((cut) => cut % (text.length + 1)),
+        );
         expect(chunked).toEqual(expected);
       }),
       { numRuns: 500 },

@@ -46,7 +46,14 @@ describe("the in-memory Storage used by the web tests", () => {
 
   it("throws a SecurityError on every access when storage is blocked", () => {
     const storage = createMemoryStorage({ blocked: true });
-    const accesses = [() => storage.getItem("a"), () => storage.setItem("a", "b"), () => storage.removeItem("a"), () => storage.key(0), () => storage.length, () => storage.clear()];
+    const accesses = [
+      () => storage.getItem("a"),
+      () => storage.setItem("a", "b"),
+      () => storage.removeItem("a"),
+      () => storage.key(0),
+      () => storage.length,
+      () => storage.clear(),
+    ];
     for (const access of accesses) expect(access).toThrow(expect.objectContaining({ name: "SecurityError" }));
   });
 });

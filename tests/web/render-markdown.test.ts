@@ -71,12 +71,7 @@ describe("renderMarkdown", () => {
   it("opens http, https and mailto links in a new tab without referrer or opener", () => {
     const root = toDom(renderMarkdown("[a](https://a.example) [b](http://b.example) [c](mailto:c@c.example) www.d.example"));
     const links = [...root.querySelectorAll("a")];
-    expect(links.map((link) => link.getAttribute("href"))).toEqual([
-      "https://a.example/",
-      "http://b.example/",
-      "mailto:c@c.example",
-      "http://www.d.example/",
-    ]);
+    expect(links.map((link) => link.getAttribute("href"))).toEqual(["https://a.example/", "http://b.example/", "mailto:c@c.example", "http://www.d.example/"]);
     for (const link of links) {
       expect(link.getAttribute("target")).toBe("_blank");
       expect(link.getAttribute("rel")).toBe("noopener noreferrer nofollow");
@@ -116,16 +111,11 @@ describe("renderMarkdown", () => {
     const root = toDom(renderMarkdown("3. three\n4. four\n   - nested\n\n- [x] done\n- [ ] todo"));
     expect(root.querySelector("ol")?.getAttribute("start")).toBe("3");
     expect(root.querySelector("ol ul li")?.textContent).toBe("nested");
-    expect([...root.querySelectorAll("ul:not(ol ul) > li")].map((item) => item.textContent?.trim())).toEqual([
-      "☑ done",
-      "☐ todo",
-    ]);
+    expect([...root.querySelectorAll("ul:not(ol ul) > li")].map((item) => item.textContent?.trim())).toEqual(["☑ done", "☐ todo"]);
   });
 
   it("renders headings, block quotes and emphasis", () => {
-    expect(renderMarkdown("## Title\n\n> *quoted* ~~old~~")).toBe(
-      "<h2>Title</h2>\n<blockquote>\n<p><em>quoted</em> <del>old</del></p>\n</blockquote>\n",
-    );
+    expect(renderMarkdown("## Title\n\n> *quoted* ~~old~~")).toBe("<h2>Title</h2>\n<blockquote>\n<p><em>quoted</em> <del>old</del></p>\n</blockquote>\n");
   });
 
   it("leaves the global marked and DOMPurify untouched", () => {

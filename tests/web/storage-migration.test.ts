@@ -23,7 +23,13 @@ const unusedClient = createChatClient({ baseUrl: "http://127.0.0.1:9" });
 function startStore(raw: string) {
   const storage = createMemoryStorage();
   storage.setItem(STORAGE_KEY, raw);
-  const store = new ChatStore({ client: unusedClient, storage: createConversationStorage(() => storage, () => CLOCK) });
+  const store = new ChatStore({
+    client: unusedClient,
+    storage: createConversationStorage(
+      () => storage,
+      () => CLOCK,
+    ),
+  });
   return { storage, store };
 }
 
@@ -78,7 +84,13 @@ describe("starting the app on 1.0.0 data", () => {
 
   it("reopens the migrated conversation on the next start, with the same ids and no notice", () => {
     const { storage, store } = startStore(FIXTURE_TEXT);
-    const again = new ChatStore({ client: unusedClient, storage: createConversationStorage(() => storage, () => CLOCK) });
+    const again = new ChatStore({
+      client: unusedClient,
+      storage: createConversationStorage(
+        () => storage,
+        () => CLOCK,
+      ),
+    });
 
     expect(again.notice).toBeNull();
     expect(again.active.id).toBe(store.active.id);

@@ -152,7 +152,8 @@ export class ChatSession {
           onChange("structure");
         }
       }
-      if (reply.state === "streaming") throw new ChatSdkError("stream_interrupted", "The stream ended without a final event.", { partialContent: reply.content });
+      if (reply.state === "streaming")
+        throw new ChatSdkError("stream_interrupted", "The stream ended without a final event.", { partialContent: reply.content });
     } catch (error) {
       if (reply.state !== "streaming") {
         // A final event already arrived (e.g. Stop pressed as `complete` landed): it stands.

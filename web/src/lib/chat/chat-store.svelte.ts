@@ -70,7 +70,8 @@ export class ChatStore {
     // Sessions are made here, not lazily while a component renders: state created inside a reaction is not
     // tracked by it, so the list would never see a session's status change.
     for (const conversation of this.conversations) this.sessionFor(conversation);
-    this.activeId = state?.activeConversationId && this.conversations.some((c) => c.id === state.activeConversationId) ? state.activeConversationId : this.sorted[0]!.id;
+    this.activeId =
+      state?.activeConversationId && this.conversations.some((c) => c.id === state.activeConversationId) ? state.activeConversationId : this.sorted[0]!.id;
     // A migration is only worth keeping once it is written in the new layout; unreadable data, once copied aside,
     // is replaced at once, so the next load does not copy it again (and again, until storage is full).
     if (notice?.kind === "migrated" || notice?.kind === "corrupt") this.save();

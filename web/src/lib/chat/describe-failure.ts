@@ -58,7 +58,12 @@ export function describeThrown(error: unknown): MessageFailure {
         const retryable = isRetryableErrorCode(code);
         return { code, message: withWait(SENTENCES[code] ?? error.body!.error.message, error.retryAfterSeconds), retryable, ...wait, ...requestId };
       }
-      return { code: "internal", message: `The chat server answered with an unexpected response (status ${error.status ?? "unknown"}).`, retryable: true, ...requestId };
+      return {
+        code: "internal",
+        message: `The chat server answered with an unexpected response (status ${error.status ?? "unknown"}).`,
+        retryable: true,
+        ...requestId,
+      };
     }
     case "network_error":
       return { code: "network_error", message: "The chat server could not be reached. Check your connection and try again.", retryable: true, ...requestId };

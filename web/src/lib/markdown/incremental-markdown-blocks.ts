@@ -15,9 +15,7 @@ export interface MarkdownBlocks {
 }
 
 /** A construct that swallows blank lines until its end condition: a fenced code block or an HTML block of kinds 1–5. */
-type OpenConstruct =
-  | { kind: "fence"; char: string; length: number; column: number }
-  | { kind: "html"; end: string };
+type OpenConstruct = { kind: "fence"; char: string; length: number; column: number } | { kind: "html"; end: string };
 
 const LIST_MARKER = /^(?:[*+-]|(\d{1,9})([.)]))(?:[ \t]+|$)/;
 const ORDERED_MARKER = /^(\d{1,9})([.)])(?:[ \t]|$)/;
@@ -198,8 +196,7 @@ function measureIndent(line: string): { columns: number; offset: number } {
  */
 function openHtmlBlock(rest: string): OpenConstruct | null {
   const tag = RAW_TAG_OPEN.exec(rest);
-  const html = (end: string, from: number): OpenConstruct | null =>
-    rest.toLowerCase().includes(end, from) ? null : { kind: "html", end };
+  const html = (end: string, from: number): OpenConstruct | null => (rest.toLowerCase().includes(end, from) ? null : { kind: "html", end });
   if (tag?.[1] !== undefined) return html(`</${tag[1].toLowerCase()}>`, 1);
   if (rest.startsWith("<!--")) return html("-->", 2);
   if (rest.startsWith("<?")) return html("?>", 2);

@@ -3,10 +3,7 @@ import { createId } from "../chat/create-id.js";
 import type { StoredConversation, StoredStateV1_0, StoredStateV1_1 } from "./storage-schema.js";
 
 /** What was found under the storage key. */
-export type ReadResult =
-  | { kind: "empty" }
-  | { kind: "ok"; state: StoredStateV1_1; migratedFrom?: "1.0.0" }
-  | { kind: "corrupt"; reason: string };
+export type ReadResult = { kind: "empty" } | { kind: "ok"; state: StoredStateV1_1; migratedFrom?: "1.0.0" } | { kind: "corrupt"; reason: string };
 
 const MESSAGE_STATES: readonly MessageState[] = ["streaming", "complete", "stopped", "error"];
 
