@@ -399,6 +399,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            500: components["responses"]["InternalError"];
         };
     };
     getHealth: {

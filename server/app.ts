@@ -1,4 +1,4 @@
-import express, { type Express } from "express";
+import express, { Router, type Express } from "express";
 import type { ChatModelHandle } from "./chat/model-info.js";
 import type { Config } from "./config.js";
 import { handleErrors, respondNotFound } from "./http/handle-errors.js";
@@ -8,9 +8,10 @@ import { serveWebApp } from "./http/serve-web-app.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./observability/create-metrics.js";
 import type { ReplyRegistry } from "./replies/reply-registry.js";
-import { createHealthRouter } from "./routes/health-router.js";
-import { createMessagesRouter } from "./routes/messages-router.js";
-import { createMetricsRouter } from "./routes/metrics-router.js";
+import { mountOperations } from "./operations/mount-operations.js";
+import { createGetHealthOperation } from "./routes/get-health.js";
+import { createGetMetricsOperation } from "./routes/get-metrics.js";
+import { createSendMessageOperation } from "./routes/send-message.js";
 import { createSchemaValidator } from "./validation/create-schema-validator.js";
 
 export interface AppDeps {
@@ -40,8 +41,18 @@ export function createApp({ config, chat, logger, replies, metricsSource, webRoo
   app.set("etag", false);
   app.use(assignRequestContext(logger));
   app.use(allowCors(config.corsOrigins));
-  app.use(createMetricsRouter(metrics, metricsSource?.(metrics)));
-  app.use("/api/v1", createHealthRouter(chat.info), createMessagesRouter({ config, chat, validator: createSchemaValidator(), replies, metrics }));
+  // Every operation of the spec, at the method and path the spec gives it, answered only as the spec documents.
+  const api = Router();
+  mountOperations(
+    api,
+    {
+      sendMessage: createSendMessageOperation({ config, chat, replies, metrics }),
+      getHealth: createGetHealthOperation(chat.info),
+      getMetrics: createGetMetricsOperation(metrics, metricsSource?.(metrics)),
+    },
+    createSchemaValidator(),
+  );
+  app.use(api);
   if (webRoot) app.use(serveWebApp(webRoot));
   app.use(respondNotFound);
   app.use(handleErrors);

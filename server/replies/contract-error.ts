@@ -11,9 +11,9 @@ interface CodePolicy {
 /**
  * The one mapping from a contract error code to its answer. Typed by the spec's `ErrorCode`: a code added to the spec
  * does not compile until it has a row here, and a row is all a new code needs (both response modes and the JSON error
- * handler read it through {@link ContractError}).
+ * handler read it through {@link ContractError}; the typed routes check each status against the operations' own).
  */
-const POLICY_BY_CODE: Record<ErrorCode, CodePolicy> = {
+const POLICY_BY_CODE = {
   invalid_request: { status: 400, retryable: false },
   malformed_json: { status: 400, retryable: false },
   not_found: { status: 404, retryable: false },
@@ -28,7 +28,10 @@ const POLICY_BY_CODE: Record<ErrorCode, CodePolicy> = {
   overloaded: { status: 503, retryable: true },
   server_shutdown: { status: 503, retryable: true },
   upstream_timeout: { status: 504, retryable: true },
-};
+} as const satisfies Record<ErrorCode, CodePolicy>;
+
+/** The HTTP status a code is answered with, as a literal type: typed routes check it against the spec's statuses. */
+export type StatusOfCode<Code extends ErrorCode> = (typeof POLICY_BY_CODE)[Code]["status"];
 
 /** The optional parts of a {@link ContractError}. */
 export interface ContractErrorOptions {

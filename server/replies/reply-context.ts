@@ -1,13 +1,14 @@
-import type { Response } from "express";
 import type { ModelInfo } from "../../contract/index.js";
 import type { ReplyPart } from "../chat/reply-part.js";
+import type { OperationResponse } from "../operations/operation-response.js";
 import { ContractError } from "./contract-error.js";
 import type { ReplyTelemetry } from "./create-reply-telemetry.js";
 import { toContractError } from "./to-contract-error.js";
 
 /** Everything needed to answer one validated, admitted message request, in either response mode. */
 export interface ReplyContext {
-  res: Response;
+  /** The typed answers of `sendMessage`: a JSON body or an event stream, as the spec documents them. */
+  response: OperationResponse<"sendMessage">;
   /** The model's reply; iterating it makes the model call. */
   parts: AsyncIterable<ReplyPart>;
   model: ModelInfo;

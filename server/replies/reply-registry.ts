@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { ResponseConnection } from "../operations/operation-response.js";
 import { ContractError } from "./contract-error.js";
 
 /** Seconds a client should wait before retrying a request the server refused or cut short while restarting. */
@@ -25,7 +25,7 @@ export interface ReplyRegistry {
    * when `res` closes; its signal aborts when the client disconnects before the response finished (reason: a plain
    * `Error`), or on shutdown (reason: a `server_shutdown` {@link ContractError}).
    */
-  admit(res: ServerResponse): ActiveReply | ContractError;
+  admit(res: ResponseConnection): ActiveReply | ContractError;
   /**
    * Stops admitting, lets running replies finish for `graceMs`, then aborts the rest with a `server_shutdown`
    * {@link ContractError} and waits until every response has closed.
@@ -34,7 +34,7 @@ export interface ReplyRegistry {
 }
 
 export function createReplyRegistry({ maxConcurrent }: { maxConcurrent: number }): ReplyRegistry {
-  const running = new Map<ServerResponse, AbortController>();
+  const running = new Map<ResponseConnection, AbortController>();
   let shuttingDown: Promise<void> | undefined;
   let onEmpty: (() => void) | undefined;
 

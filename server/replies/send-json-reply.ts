@@ -7,7 +7,7 @@ import { createMessageId, settleInterruptedReply, type ReplyContext } from "./re
  * carrying the text the model had already written.
  */
 export async function sendJsonReply(context: ReplyContext): Promise<void> {
-  const { res, parts, model, telemetry } = context;
+  const { response, parts, model, telemetry } = context;
   const pieces: string[] = [];
   try {
     for await (const part of parts) {
@@ -24,7 +24,7 @@ export async function sendJsonReply(context: ReplyContext): Promise<void> {
         model,
       };
       telemetry.completed(part.finishReason, content);
-      res.json(body);
+      response.json(200, body);
     }
   } catch (error) {
     const failure = settleInterruptedReply(error, context, pieces.join(""));

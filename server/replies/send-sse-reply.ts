@@ -1,5 +1,5 @@
 import { ContractError } from "./contract-error.js";
-import { createSseWriter, type SseWriterOptions } from "../sse/create-sse-writer.js";
+import type { SseWriterOptions } from "../sse/create-sse-writer.js";
 import { createMessageId, settleInterruptedReply, type ReplyContext } from "./reply-context.js";
 
 /**
@@ -7,8 +7,8 @@ import { createMessageId, settleInterruptedReply, type ReplyContext } from "./re
  * a failure (or shutdown) becomes one `error` event carrying every token already sent, and the response always ends.
  */
 export async function sendSseReply(context: ReplyContext, writerOptions: SseWriterOptions): Promise<void> {
-  const { res, parts, model, signal, telemetry } = context;
-  const sse = createSseWriter(res, writerOptions);
+  const { response, parts, model, signal, telemetry } = context;
+  const sse = response.eventStream(200, writerOptions);
   let content = "";
   try {
     for await (const part of parts) {

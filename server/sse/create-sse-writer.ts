@@ -42,12 +42,12 @@ export interface SseWriterOptions {
  * token), then sends a comment every `heartbeatMs` so idle proxies keep the connection open. Event ids start at 1
  * and increase by one per event.
  */
-export function createSseWriter(res: ServerResponse, { heartbeatMs, stallTimeoutMs }: SseWriterOptions): SseWriter {
+export function createSseWriter(res: ServerResponse, { heartbeatMs, stallTimeoutMs, status = 200 }: SseWriterOptions & { status?: number }): SseWriter {
   let nextId = 1;
   let ended = false;
   const isClosed = () => ended || res.destroyed || res.writableEnded;
 
-  res.writeHead(200, SSE_HEADERS);
+  res.writeHead(status, SSE_HEADERS);
   res.flushHeaders();
   res.socket?.setNoDelay(true);
 

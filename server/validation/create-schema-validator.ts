@@ -1,10 +1,9 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import spec from "../../generated/openapi.json" with { type: "json" };
-import type { ErrorResponse } from "../../contract/index.js";
-
-export type FieldError = NonNullable<ErrorResponse["error"]["details"]>[number];
-type SchemaName = keyof typeof spec.components.schemas;
+import type { FieldError } from "../../contract/index.js";
+/** The name of one of the spec's component schemas. */
+export type SchemaName = keyof typeof spec.components.schemas;
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
