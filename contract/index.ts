@@ -7,4 +7,4 @@ export type * from "./types.js";
 export { ERROR_CODES, isRetryableErrorCode } from "./error-codes.js";
 export { MAX_HISTORY_TURNS, MAX_MESSAGE_LENGTH, MAX_TURN_LENGTH } from "./limits.js";
 export { RESPONSE_MODE_BY_MEDIA_TYPE, type ResponseMode } from "./response-mode.js";
-export type { DocumentedStatus, OperationId, PathParameters, RequestBody, ResponseBody, StatusWithMediaType } from "./operations.js";
+export type { DocumentedStatus, OperationId, PathParameters, RequestBody, ResponseBody, StatusWithMediaType, StatusWithoutBody } from "./operations.js";

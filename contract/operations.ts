@@ -20,6 +20,11 @@ export type StatusWithMediaType<Id extends OperationId, MediaType extends string
   [Status in DocumentedStatus<Id>]: MediaType extends keyof ContentOf<Id, Status> ? Status : never;
 }[DocumentedStatus<Id>];
 
+/** The statuses of an operation that the spec documents with no body (`204`). */
+export type StatusWithoutBody<Id extends OperationId> = {
+  [Status in DocumentedStatus<Id>]: ResponsesOf<Id>[Status] extends { content: object } ? never : Status;
+}[DocumentedStatus<Id>];
+
 /** The body the spec documents for an operation's `status` answered as `mediaType`. */
 export type ResponseBody<Id extends OperationId, Status extends DocumentedStatus<Id>, MediaType extends string> =
   ContentOf<Id, Status> extends { [Type in MediaType]: infer Body } ? Body : never;

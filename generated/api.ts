@@ -22,6 +22,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages/{messageId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a resumable reply, from the start or after the last event you have.
+         * @description Answers the reply's events after `Last-Event-ID` (or `lastEventId`; without either, from the first), each
+         *     exactly as the original stream sent it (same `event`, `id` and `data`), then the live ones as they come,
+         *     ending with the reply's `complete` or `error`. Any number of readers may follow one reply at once. Only
+         *     replies sent with `"resumable": true` can be followed, until `REPLY_RETENTION_MS` after they ended.
+         */
+        get: operations["resumeMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{messageId}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a resumable reply, wherever it is being generated.
+         * @description Cancels the model call and ends every reader's stream with `complete` carrying `finishReason: "cancelled"`
+         *     and the text so far. Stopping a reply that already ended is harmless: the answer says so.
+         */
+        post: operations["stopMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -76,6 +120,13 @@ export interface components {
             history?: components["schemas"]["ChatTurn"][];
             /** @description The client's conversation id, used only for correlation in logs. */
             conversationId?: string;
+            /**
+             * @description SSE mode only. Keep generating when the connection ends, keep the events for `REPLY_RETENTION_MS` after the
+             *     reply ended, and let any reader follow (`resumeMessage`) or stop (`stopMessage`) it by its `X-Message-Id`.
+             *     Without it, a client that disconnects cancels the model call at once.
+             * @default false
+             */
+            resumable?: boolean;
         };
         /** @description One earlier turn of the conversation. */
         ChatTurn: {
@@ -104,7 +155,10 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        /** @description Why the model stopped, as the provider reported it (`stop`, `length`, `content_filter`, …). */
+        /**
+         * @description Why the reply ended: as the provider reported it (`stop`, `length`, `content_filter`, …), or `cancelled` when
+         *     it was stopped (`stopMessage`, or a resumable reply nobody read for `REPLY_MAX_DETACHED_MS`).
+         */
         FinishReason: string;
         /** @description Token counts, when the provider reports them. */
         Usage: {
@@ -189,6 +243,20 @@ export interface components {
             retryAfterSeconds?: number;
             partialContent: string;
         };
+        /** @description A reply's id. */
+        MessageId: string;
+        /** @description An SSE event id as text (a non-negative integer). */
+        EventIdText: string;
+        /** @description What `stopMessage` did. */
+        StopResult: {
+            messageId: components["schemas"]["MessageId"];
+            /**
+             * @description `stopping`: the reply was running; its readers' streams end with `complete` (`finishReason: "cancelled"`).
+             *     `already_ended`: the reply had ended before; nothing changed.
+             * @enum {string}
+             */
+            outcome: "stopping" | "already_ended";
+        };
         /**
          * @description Machine-readable error cause.
          *     Request errors: `invalid_request` (400), `malformed_json` (400), `not_acceptable` (406), `payload_too_large` (413),
@@ -223,6 +291,16 @@ export interface components {
         };
     };
     responses: {
+        /** @description No resumable reply has this id, or it ended longer than `REPLY_RETENTION_MS` ago. */
+        ReplyNotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description The body is not valid JSON or does not match `SendMessageRequest`. */
         BadRequest: {
             headers: {
@@ -312,6 +390,11 @@ export interface components {
     };
     parameters: {
         /**
+         * @description The reply's id, as `X-Message-Id` and `complete.messageId` carry it.
+         * @example msg_0a1b2c3d4e5f60718293a4b5c6d7e8f9
+         */
+        MessageId: components["schemas"]["MessageId"];
+        /**
          * @description Correlation id; echoed in the response and in the server's log lines. Generated when absent or not 1 to 128 characters of `[A-Za-z0-9._:-]`.
          * @example 4b0e6f4e-2f7c-4d9f-9a51-0c2b0f1f8c11
          */
@@ -319,6 +402,11 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The reply's id, sent with the headers of every SSE response; `complete.messageId` carries the same id.
+         * @example msg_0a1b2c3d4e5f60718293a4b5c6d7e8f9
+         */
+        "X-Message-Id": components["schemas"]["MessageId"];
         /**
          * @description The request's correlation id (the client's, or one the server generated).
          * @example 4b0e6f4e-2f7c-4d9f-9a51-0c2b0f1f8c11
@@ -357,6 +445,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Message-Id": components["headers"]["X-Message-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -372,6 +461,100 @@ export interface operations {
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    resumeMessage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The same as `Last-Event-ID`, for clients that cannot set headers; the header wins when both are sent.
+                 * @example 41
+                 */
+                lastEventId?: components["schemas"]["EventIdText"];
+            };
+            header?: {
+                /**
+                 * @description Correlation id; echoed in the response and in the server's log lines. Generated when absent or not 1 to 128 characters of `[A-Za-z0-9._:-]`.
+                 * @example 4b0e6f4e-2f7c-4d9f-9a51-0c2b0f1f8c11
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /**
+                 * @description The id of the last event the client has; the answer starts after it.
+                 * @example 41
+                 */
+                "Last-Event-ID"?: components["schemas"]["EventIdText"];
+            };
+            path: {
+                /**
+                 * @description The reply's id, as `X-Message-Id` and `complete.messageId` carry it.
+                 * @example msg_0a1b2c3d4e5f60718293a4b5c6d7e8f9
+                 */
+                messageId: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events after the given id, then the live ones, ending with `complete` or `error`. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Message-Id": components["headers"]["X-Message-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The client already has the reply's last event; there is nothing more to send. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["ReplyNotFound"];
+            406: components["responses"]["NotAcceptable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    stopMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Correlation id; echoed in the response and in the server's log lines. Generated when absent or not 1 to 128 characters of `[A-Za-z0-9._:-]`.
+                 * @example 4b0e6f4e-2f7c-4d9f-9a51-0c2b0f1f8c11
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path: {
+                /**
+                 * @description The reply's id, as `X-Message-Id` and `complete.messageId` carry it.
+                 * @example msg_0a1b2c3d4e5f60718293a4b5c6d7e8f9
+                 */
+                messageId: components["parameters"]["MessageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the stop did. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StopResult"];
+                };
+            };
+            404: components["responses"]["ReplyNotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMetrics: {

@@ -31,7 +31,8 @@ async function renderFiles(specPath: string): Promise<Record<string, string>> {
   const spec = parseYaml(specText) as Record<string, unknown>;
   // openapi-typescript edits the document it is given (const → enum for discriminators): give it a copy, so
   // openapi.json stays exactly the spec people edit.
-  const ast = await openapiTS(structuredClone(spec) as unknown as Parameters<typeof openapiTS>[0], { alphabetize: false });
+  // defaultNonNullable: false keeps a field with a `default` optional in the types: clients may leave it out.
+  const ast = await openapiTS(structuredClone(spec) as unknown as Parameters<typeof openapiTS>[0], { alphabetize: false, defaultNonNullable: false });
   return {
     "api.ts": `/* ${BANNER} */\n\n${astToString(ast)}`,
     "constants.ts": `/* ${BANNER} */\n\n${renderConstants(spec)}`,

@@ -13,6 +13,7 @@ export type {
   ModelInfo,
   SendMessageRequest,
   StreamEventName,
+  StopResult,
   StreamEventPayloads,
   TokenEvent,
   Usage,

@@ -7,19 +7,25 @@ import { assignRequestContext } from "./http/request-context.js";
 import { serveWebApp } from "./http/serve-web-app.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./observability/create-metrics.js";
+import { createMemoryReplyLog } from "./replies/reply-log/create-memory-reply-log.js";
+import type { ReplyLog } from "./replies/reply-log/reply-log.js";
 import type { ReplyRegistry } from "./replies/reply-registry.js";
 import { mountOperations } from "./operations/mount-operations.js";
 import { createGetHealthOperation } from "./routes/get-health.js";
 import { createGetMetricsOperation } from "./routes/get-metrics.js";
+import { createResumeMessageOperation } from "./routes/resume-message.js";
 import { createSendMessageOperation } from "./routes/send-message.js";
+import { createStopMessageOperation } from "./routes/stop-message.js";
 import { createSchemaValidator } from "./validation/create-schema-validator.js";
 
 export interface AppDeps {
-  config: Pick<Config, "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent" | "corsOrigins">;
+  config: Pick<Config, "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent" | "corsOrigins" | "replyRetentionMs" | "replyMaxDetachedMs">;
   chat: ChatModelHandle;
   logger: Logger;
   /** Admits and tracks replies; `start-server.ts` keeps it to end them on shutdown. */
   replies: ReplyRegistry;
+  /** Where resumable replies' events live; by default this process's memory. */
+  replyLog?: ReplyLog;
   /**
    * Given the app's own metrics, returns what `/metrics` serves; by default that registry. Cluster workers pass the
    * aggregate of every worker.
@@ -33,7 +39,15 @@ export interface AppDeps {
  * Builds the Express app from its dependencies. It reads no environment (`main.ts` does) and opens no port
  * (`start-server.ts` does), so tests build it with their own config, model and logger.
  */
-export function createApp({ config, chat, logger, replies, metricsSource, webRoot }: AppDeps): Express & { metrics: Metrics } {
+export function createApp({
+  config,
+  chat,
+  logger,
+  replies,
+  replyLog = createMemoryReplyLog(),
+  metricsSource,
+  webRoot,
+}: AppDeps): Express & { metrics: Metrics } {
   const metrics = createMetrics({ activeReplies: () => replies.active });
   const app = express();
   app.disable("x-powered-by");
@@ -46,7 +60,9 @@ export function createApp({ config, chat, logger, replies, metricsSource, webRoo
   mountOperations(
     api,
     {
-      sendMessage: createSendMessageOperation({ config, chat, replies, metrics }),
+      sendMessage: createSendMessageOperation({ config, chat, replies, replyLog, metrics }),
+      resumeMessage: createResumeMessageOperation({ config, replyLog }),
+      stopMessage: createStopMessageOperation({ replyLog }),
       getHealth: createGetHealthOperation(chat.info),
       getMetrics: createGetMetricsOperation(metrics, metricsSource?.(metrics)),
     },

@@ -22,6 +22,10 @@ export interface Config {
   workers: number;
   /** On SIGTERM/SIGINT, how long running replies may go on before they are ended with `server_shutdown`. */
   shutdownGraceMs: number;
+  /** How long a resumable reply's events stay readable after it ended. */
+  replyRetentionMs: number;
+  /** How long a resumable reply may run with nobody reading it before it is stopped (its cost bounded). */
+  replyMaxDetachedMs: number;
   logLevel: string;
   /** Log prompt and reply text; off by default because they may hold personal data. */
   logContent: boolean;
@@ -136,6 +140,8 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
     maxConcurrentStreams: readInteger(env, "MAX_CONCURRENT_STREAMS", 1000, 1, 1_000_000, problems),
     workers: readInteger(env, "SERVER_WORKERS", Math.min(MAX_WORKERS, Math.max(1, defaults.availableCores)), 1, MAX_WORKERS, problems),
     shutdownGraceMs: readInteger(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000, problems),
+    replyRetentionMs: readInteger(env, "REPLY_RETENTION_MS", 300_000, 1_000, 86_400_000, problems),
+    replyMaxDetachedMs: readInteger(env, "REPLY_MAX_DETACHED_MS", 600_000, 1_000, 86_400_000, problems),
     logLevel: env.LOG_LEVEL?.trim() || "info",
     logContent: readBoolean(env, "LOG_CONTENT", false, problems),
     corsOrigins: (env.CORS_ORIGINS ?? "")

@@ -1,8 +1,9 @@
 import type { RequestHandler } from "express";
 
-/** Headers a browser page on another origin may read: the correlation id and the retry hint. */
-const EXPOSED_HEADERS = "X-Request-Id, Retry-After";
-const ALLOWED_HEADERS = "Content-Type, Accept, X-Request-Id";
+/** Headers a browser page on another origin may read: the correlation id, the retry hint, and the reply's id (to resume or stop it). */
+const EXPOSED_HEADERS = "X-Request-Id, Retry-After, X-Message-Id";
+/** Last-Event-ID: a page resuming a reply sends it (it is not CORS-safelisted). */
+const ALLOWED_HEADERS = "Content-Type, Accept, X-Request-Id, Last-Event-ID";
 
 /**
  * CORS for browser apps on other origins, for the origins in `CORS_ORIGINS` (`*` for any). Answers preflights

@@ -16,9 +16,22 @@ export interface ReplyTelemetry {
   completed(finishReason: string, content: string): void;
   /** The reply failed; `failure` carries the code, the cause and the text produced so far. */
   failed(failure: ContractError): void;
-  /** The client left, or shutdown's grace period ran out; `partialContent` is the text produced so far. */
-  aborted(reason: "client" | "shutdown", partialContent: string): void;
+  /**
+   * The reply ended early, not by failure: its client left, shutdown's grace period ran out, it was stopped
+   * (`stopMessage`), or nobody read it (resumable) for too long. `partialContent` is the text produced so far.
+   */
+  aborted(reason: AbortReason, partialContent: string): void;
 }
+
+/** Why a reply ended early without failing; the `reason` label of `chat_streams_aborted_total`. */
+export type AbortReason = "client" | "shutdown" | "stop" | "detached";
+
+const ABORT_MESSAGES: Record<AbortReason, string> = {
+  client: "stream aborted by client",
+  shutdown: "stream ended by shutdown",
+  stop: "stream stopped",
+  detached: "stream stopped: nobody read it",
+};
 
 export interface ReplyTelemetryOptions {
   log: Logger;
@@ -81,8 +94,7 @@ export function createReplyTelemetry({ log, metrics, mode, model, prompt, logCon
     aborted(reason, partialContent) {
       if (!end()) return;
       metrics.aborted.inc({ mode, reason });
-      const message = reason === "client" ? "stream aborted by client" : "stream ended by shutdown";
-      log.info({ mode, reason, tokens, ...partial(partialContent), durationMs: elapsedMs() }, message);
+      log.info({ mode, reason, tokens, ...partial(partialContent), durationMs: elapsedMs() }, ABORT_MESSAGES[reason]);
     },
   };
 }

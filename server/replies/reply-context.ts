@@ -9,6 +9,8 @@ import { toContractError } from "./to-contract-error.js";
 export interface ReplyContext {
   /** The typed answers of `sendMessage`: a JSON body or an event stream, as the spec documents them. */
   response: OperationResponse<"sendMessage">;
+  /** The reply's id: `X-Message-Id`, `complete.messageId`, and `message.id` in JSON mode. */
+  messageId: string;
   /** The model's reply; iterating it makes the model call. */
   parts: AsyncIterable<ReplyPart>;
   model: ModelInfo;
@@ -17,6 +19,7 @@ export interface ReplyContext {
   telemetry: ReplyTelemetry;
 }
 
+/** A new reply id: unguessable, and safe in a URL path and a Redis key. */
 export function createMessageId(): string {
   return `msg_${crypto.randomUUID().replaceAll("-", "")}`;
 }

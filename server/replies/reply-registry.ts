@@ -16,6 +16,11 @@ export interface ActiveReply {
   readonly signal: AbortSignal;
 }
 
+/** A running reply that no connection owns (resumable): it holds its slot until it calls `release`. */
+export interface DetachedReply extends ActiveReply {
+  release(): void;
+}
+
 /** Admits replies up to a limit, tracks them, and ends them all on shutdown. */
 export interface ReplyRegistry {
   /** Replies running now (SSE and JSON alike: each holds a model call). */
@@ -27,6 +32,11 @@ export interface ReplyRegistry {
    */
   admit(res: ResponseConnection): ActiveReply | ContractError;
   /**
+   * Registers a reply that outlives its connection (resumable): it counts against the same limit until `release`,
+   * and its signal aborts only on shutdown.
+   */
+  admitDetached(): DetachedReply | ContractError;
+  /**
    * Stops admitting, lets running replies finish for `graceMs`, then aborts the rest with a `server_shutdown`
    * {@link ContractError} and waits until every response has closed.
    */
@@ -34,21 +44,28 @@ export interface ReplyRegistry {
 }
 
 export function createReplyRegistry({ maxConcurrent }: { maxConcurrent: number }): ReplyRegistry {
-  const running = new Map<ResponseConnection, AbortController>();
+  const running = new Map<object, AbortController>();
   let shuttingDown: Promise<void> | undefined;
   let onEmpty: (() => void) | undefined;
+  const refusal = (): ContractError | undefined => {
+    if (shuttingDown) return SHUTDOWN;
+    if (running.size < maxConcurrent) return undefined;
+    return new ContractError("overloaded", "The server is at its limit of concurrent replies; retry shortly.", {
+      retryAfterMs: OVERLOADED_RETRY_AFTER_SECONDS * 1000,
+    });
+  };
+  const remove = (key: object) => {
+    if (!running.delete(key)) return;
+    if (running.size === 0) onEmpty?.();
+  };
 
   return {
     get active() {
       return running.size;
     },
     admit(res) {
-      if (shuttingDown) return SHUTDOWN;
-      if (running.size >= maxConcurrent) {
-        return new ContractError("overloaded", "The server is at its limit of concurrent replies; retry shortly.", {
-          retryAfterMs: OVERLOADED_RETRY_AFTER_SECONDS * 1000,
-        });
-      }
+      const refused = refusal();
+      if (refused) return refused;
       const controller = new AbortController();
       // A response that already closed would never emit "close" again, and so never release its slot.
       if (res.destroyed || res.writableFinished) {
@@ -58,10 +75,17 @@ export function createReplyRegistry({ maxConcurrent }: { maxConcurrent: number }
       running.set(res, controller);
       res.once("close", () => {
         if (!res.writableFinished) controller.abort(new Error("The client disconnected"));
-        running.delete(res);
-        if (running.size === 0) onEmpty?.();
+        remove(res);
       });
       return { signal: controller.signal };
+    },
+    admitDetached() {
+      const refused = refusal();
+      if (refused) return refused;
+      const key = {};
+      const controller = new AbortController();
+      running.set(key, controller);
+      return { signal: controller.signal, release: () => remove(key) };
     },
     shutDown(graceMs) {
       // Idempotent: a second signal waits for the same shutdown.

@@ -1,5 +1,5 @@
 import type { MessageResponse } from "../../contract/index.js";
-import { createMessageId, settleInterruptedReply, type ReplyContext } from "./reply-context.js";
+import { settleInterruptedReply, type ReplyContext } from "./reply-context.js";
 
 /**
  * Answers with the whole reply as one JSON body. It reads the same stream as SSE mode, so both modes
@@ -7,7 +7,7 @@ import { createMessageId, settleInterruptedReply, type ReplyContext } from "./re
  * carrying the text the model had already written.
  */
 export async function sendJsonReply(context: ReplyContext): Promise<void> {
-  const { response, parts, model, telemetry } = context;
+  const { response, messageId, parts, model, telemetry } = context;
   const pieces: string[] = [];
   try {
     for await (const part of parts) {
@@ -18,7 +18,7 @@ export async function sendJsonReply(context: ReplyContext): Promise<void> {
       }
       const content = pieces.join("");
       const body: MessageResponse = {
-        message: { id: createMessageId(), role: "assistant", content, createdAt: new Date().toISOString() },
+        message: { id: messageId, role: "assistant", content, createdAt: new Date().toISOString() },
         finishReason: part.finishReason,
         ...(part.usage ? { usage: part.usage } : {}),
         model,

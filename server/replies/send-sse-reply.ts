@@ -1,14 +1,14 @@
 import { ContractError } from "./contract-error.js";
 import type { SseWriterOptions } from "../sse/create-sse-writer.js";
-import { createMessageId, settleInterruptedReply, type ReplyContext } from "./reply-context.js";
+import { settleInterruptedReply, type ReplyContext } from "./reply-context.js";
 
 /**
  * Streams the reply as SSE: a `token` per piece, then `complete`. Never throws once headers are out:
  * a failure (or shutdown) becomes one `error` event carrying every token already sent, and the response always ends.
  */
 export async function sendSseReply(context: ReplyContext, writerOptions: SseWriterOptions): Promise<void> {
-  const { response, parts, model, signal, telemetry } = context;
-  const sse = response.eventStream(200, writerOptions);
+  const { response, messageId, parts, model, signal, telemetry } = context;
+  const sse = response.eventStream(200, { ...writerOptions, headers: { ...writerOptions.headers, "X-Message-Id": messageId } });
   let content = "";
   try {
     for await (const part of parts) {
@@ -18,7 +18,7 @@ export async function sendSseReply(context: ReplyContext, writerOptions: SseWrit
         await sse.send("token", { content: part.content });
       } else {
         const { finishReason, usage } = part;
-        await sse.send("complete", { messageId: createMessageId(), content, finishReason, ...(usage ? { usage } : {}), model });
+        await sse.send("complete", { messageId, content, finishReason, ...(usage ? { usage } : {}), model });
         // A client that vanished (or was cut off by shutdown) while `complete` waited for drain never got it.
         if (signal.aborted) telemetry.aborted(signal.reason instanceof ContractError ? "shutdown" : "client", content);
         else telemetry.completed(finishReason, content);

@@ -6,14 +6,19 @@ import type { Metrics } from "../observability/create-metrics.js";
 import type { OperationDefinition } from "../operations/mount-operations.js";
 import { ContractError } from "../replies/contract-error.js";
 import { createReplyTelemetry } from "../replies/create-reply-telemetry.js";
+import { followReply } from "../replies/follow-reply.js";
+import { createMessageId } from "../replies/reply-context.js";
+import type { ReplyLog } from "../replies/reply-log/reply-log.js";
 import type { ReplyRegistry } from "../replies/reply-registry.js";
+import { runResumableReply } from "../replies/run-resumable-reply.js";
 import { sendJsonReply } from "../replies/send-json-reply.js";
 import { sendSseReply } from "../replies/send-sse-reply.js";
 
 export interface SendMessageDeps {
-  config: Pick<Config, "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent">;
+  config: Pick<Config, "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent" | "replyRetentionMs" | "replyMaxDetachedMs">;
   chat: ChatModelHandle;
   replies: ReplyRegistry;
+  replyLog: ReplyLog;
   metrics: Metrics;
 }
 
@@ -21,7 +26,8 @@ export interface SendMessageDeps {
  * `sendMessage` (`POST /api/v1/messages`): negotiate the response mode → check the media type → (parse and validate,
  * by the operation layer) → admit → hand the model's reply to the writer for that mode.
  */
-export function createSendMessageOperation({ config, chat, replies, metrics }: SendMessageDeps): OperationDefinition<"sendMessage"> {
+export function createSendMessageOperation({ config, chat, replies, replyLog, metrics }: SendMessageDeps): OperationDefinition<"sendMessage"> {
+  const writerOptions = { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs };
   return {
     failures: [
       "internal",
@@ -41,18 +47,41 @@ export function createSendMessageOperation({ config, chat, replies, metrics }: S
     bodyLimitBytes: config.maxBodyBytes,
     before: [negotiateResponseMode, requireJsonContentType],
     async handle({ body: request }, response) {
-      const admitted = replies.admit(response.connection);
+      const { log: requestLog, responseMode: mode } = response.locals;
+      // Resumable is an SSE notion: a JSON client waits for the whole reply anyway.
+      const resumable = mode === "sse" && request.resumable === true;
+      const detached = resumable ? replies.admitDetached() : undefined;
+      const admitted = detached ?? replies.admit(response.connection);
       if (admitted instanceof ContractError) {
         metrics.rejected.inc({ code: admitted.code });
         throw admitted;
       }
-      const { log: requestLog, responseMode: mode } = response.locals;
-      const log = request.conversationId ? requestLog.child({ conversationId: request.conversationId }) : requestLog;
+      const messageId = createMessageId();
+      const log = requestLog.child({ messageId, ...(request.conversationId ? { conversationId: request.conversationId } : {}) });
       const telemetry = createReplyTelemetry({ log, metrics, mode, model: chat.info.name, prompt: request.message, logContent: config.logContent });
       const { signal } = admitted;
+      if (detached && !(detached instanceof ContractError)) {
+        // The reply runs on its own; this response is only its first reader.
+        await replyLog.open(messageId).catch((error: unknown) => {
+          detached.release();
+          throw error;
+        });
+        void runResumableReply({
+          messageId,
+          startParts: (runSignal) => chat.streamReply(request, { signal: runSignal, onRetry: telemetry.retry }),
+          model: chat.info,
+          log: replyLog,
+          telemetry,
+          shutdownSignal: signal,
+          release: detached.release,
+          retentionMs: config.replyRetentionMs,
+          maxDetachedMs: config.replyMaxDetachedMs,
+        });
+        return followReply(response, { log: replyLog, messageId, afterId: 0, writerOptions });
+      }
       const parts = chat.streamReply(request, { signal, onRetry: telemetry.retry });
-      const context = { response, parts, model: chat.info, signal, telemetry };
-      if (mode === "sse") await sendSseReply(context, { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs });
+      const context = { response, messageId, parts, model: chat.info, signal, telemetry };
+      if (mode === "sse") await sendSseReply(context, writerOptions);
       else await sendJsonReply(context);
     },
   };

@@ -1,12 +1,15 @@
 import type { ServerResponse } from "node:http";
 import type { StreamEventName, StreamEventPayloads } from "../../contract/index.js";
-import { formatSseComment, formatSseFrame } from "./format-sse-frame.js";
+import type { LoggedEvent } from "../replies/reply-log/reply-log.js";
+import { formatSerializedSseFrame, formatSseComment, formatSseFrame } from "./format-sse-frame.js";
 import { SSE_HEADERS } from "./sse-headers.js";
 
 /** Writes the contract's events to one response. */
 export interface SseWriter {
   /** Writes one event with the next id. Resolves once the socket can take more, so a slow reader slows the producer. */
   send<Name extends StreamEventName>(event: Name, data: StreamEventPayloads[Name]): Promise<void>;
+  /** Writes an event exactly as a reply log kept it, with its own id. Same backpressure as `send`. */
+  sendLogged(event: LoggedEvent): Promise<void>;
   /** True once the client is gone or the stream was ended; later sends are dropped. */
   readonly closed: boolean;
   /** Stops the heartbeat and ends the response. Safe to call more than once. */
@@ -31,6 +34,8 @@ function waitForDrainOrClose(res: ServerResponse, stallTimeoutMs: number): Promi
 
 /** Options of {@link createSseWriter}. */
 export interface SseWriterOptions {
+  /** Headers besides the SSE ones (e.g. `X-Message-Id`), sent with the status at once. */
+  headers?: Record<string, string>;
   /** Interval of `: heartbeat` comments. */
   heartbeatMs: number;
   /** How long a full socket buffer may stay full before the client is considered gone. */
@@ -42,12 +47,15 @@ export interface SseWriterOptions {
  * token), then sends a comment every `heartbeatMs` so idle proxies keep the connection open. Event ids start at 1
  * and increase by one per event.
  */
-export function createSseWriter(res: ServerResponse, { heartbeatMs, stallTimeoutMs, status = 200 }: SseWriterOptions & { status?: number }): SseWriter {
+export function createSseWriter(
+  res: ServerResponse,
+  { heartbeatMs, stallTimeoutMs, headers, status = 200 }: SseWriterOptions & { status?: number },
+): SseWriter {
   let nextId = 1;
   let ended = false;
   const isClosed = () => ended || res.destroyed || res.writableEnded;
 
-  res.writeHead(status, SSE_HEADERS);
+  res.writeHead(status, headers ? { ...SSE_HEADERS, ...headers } : SSE_HEADERS);
   res.flushHeaders();
   res.socket?.setNoDelay(true);
 
@@ -57,16 +65,22 @@ export function createSseWriter(res: ServerResponse, { heartbeatMs, stallTimeout
   heartbeat.unref();
   res.once("close", () => clearInterval(heartbeat));
 
+  const write = async (frame: string) => {
+    if (isClosed()) return;
+    if (res.write(frame)) return;
+    // The kernel buffer is full: wait until it drains or the client goes away, instead of queueing in memory.
+    await waitForDrainOrClose(res, stallTimeoutMs);
+  };
+
   return {
     get closed() {
       return isClosed();
     },
-    async send(event, data) {
-      if (isClosed()) return;
-      const frame = formatSseFrame({ event, id: nextId++, data });
-      if (res.write(frame)) return;
-      // The kernel buffer is full: wait until it drains or the client goes away, instead of queueing in memory.
-      await waitForDrainOrClose(res, stallTimeoutMs);
+    send(event, data) {
+      return write(formatSseFrame({ event, id: nextId++, data }));
+    },
+    sendLogged({ event, id, data }) {
+      return write(formatSerializedSseFrame(event, id, data));
     },
     end() {
       clearInterval(heartbeat);

@@ -29,6 +29,8 @@ const SUPPORTED_KEYWORDS = new Set([
   "$ref",
   "description",
   "title",
+  // An annotation: the value a server assumes when the field is absent; generated values need not use it.
+  "default",
 ]);
 /** Ordinary strings stay this short; the bounds themselves are hit on purpose, and rarely. */
 const TYPICAL_EXTRA_LENGTH = 24;
@@ -113,6 +115,8 @@ export function createSchemaArbitraries(components: { schemas: Record<string, un
         const shape = Object.fromEntries(properties(schema).map(([key, property]) => [key, valid(property, short)]));
         return fc.record(shape, { requiredKeys: (schema.required ?? []) as string[] });
       }
+      case "boolean":
+        return fc.boolean();
       default:
         throw new Error(`arbitraries-from-schema does not support type ${JSON.stringify(schema.type)}`);
     }

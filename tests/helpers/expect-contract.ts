@@ -39,10 +39,15 @@ export function expectSseResponseMatchesContract(result: SseResult): void {
   expect(result.headers["cache-control"]).toBe("no-cache, no-transform");
   expect(result.headers["x-accel-buffering"]).toBe("no");
   expect(result.headers["x-request-id"]).toMatch(REQUEST_ID);
+  // Every SSE response names its reply, and `complete` carries the same id.
+  const messageId = result.headers["x-message-id"];
+  expect(messageId, "X-Message-Id").toMatch(/^[A-Za-z0-9_-]{1,128}$/);
   expectEventsMatchContract(result.events);
   const terminal = result.events.filter((event) => event.event === "complete" || event.event === "error");
   expect(terminal.length, "at most one complete or error event").toBeLessThanOrEqual(1);
   if (terminal.length === 1) expect(result.events.at(-1), "the terminal event is the last").toBe(terminal[0]);
+  const complete = terminal[0]?.event === "complete" ? (JSON.parse(terminal[0].data) as { messageId: string }) : undefined;
+  if (complete) expect(complete.messageId, "complete.messageId is X-Message-Id").toBe(messageId);
 }
 
 /** An HTTP answer as a test received it: from fetch (`Headers`) or from Node's http client (a header record). */

@@ -30,6 +30,8 @@ export interface PostOptions {
   body?: string | Buffer;
   /** Open a connection of its own rather than reuse a pooled one (for a server that is closing its listener). */
   newConnection?: boolean;
+  /** `GET` sends no body (following a resumable reply); default `POST`. */
+  method?: "GET" | "POST";
 }
 
 /** A response being read: its events so far, as they arrive, and the whole result once it is over. */
@@ -41,6 +43,8 @@ export interface SseStream {
    * the request failed before a response (unless `disconnectAfterEvents` is set).
    */
   readonly finished: Promise<SseResult>;
+  /** The status and headers, as soon as they arrive (before the first event). */
+  readonly headers: Promise<Pick<SseResult, "status" | "headers">>;
 }
 
 /**
@@ -59,15 +63,24 @@ export async function postForSse(url: string, json: unknown, options: PostOption
  */
 export function openSse(url: string, json: unknown, options: PostOptions = {}): SseStream {
   const events: ReceivedEvent[] = [];
-  const finished = readSse(url, json, options, events).then((result) => {
+  let onHeaders: (head: Pick<SseResult, "status" | "headers">) => void = () => {};
+  const headers = new Promise<Pick<SseResult, "status" | "headers">>((resolve) => (onHeaders = resolve));
+  const finished = readSse(url, json, options, events, onHeaders).then((result) => {
     if (result.status === 200) expectSseResponseMatchesContract(result);
     return result;
   });
-  return { events, finished };
+  return { events, finished, headers };
 }
 
-function readSse(url: string, json: unknown, options: PostOptions, events: ReceivedEvent[]): Promise<SseResult> {
-  const payload = options.body ?? JSON.stringify(json);
+function readSse(
+  url: string,
+  json: unknown,
+  options: PostOptions,
+  events: ReceivedEvent[],
+  onHeaders: (head: Pick<SseResult, "status" | "headers">) => void,
+): Promise<SseResult> {
+  const get = options.method === "GET";
+  const payload = get ? undefined : (options.body ?? JSON.stringify(json));
   return new Promise((resolve, reject) => {
     const comments: string[] = [];
     const chunks: Buffer[] = [];
@@ -80,11 +93,12 @@ function readSse(url: string, json: unknown, options: PostOptions, events: Recei
     const req = request(
       url,
       {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream", ...options.headers },
+        method: get ? "GET" : "POST",
+        headers: { ...(get ? {} : { "content-type": "application/json" }), accept: "text/event-stream", ...options.headers },
         ...(options.newConnection ? { agent: false } : {}),
       },
       (res) => {
+        onHeaders({ status: res.statusCode ?? 0, headers: res.headers });
         let settled = false;
         // The first of end, error and close decides: a response that closes without `end` was cut.
         const finish = (endedCleanly: boolean) => {
@@ -111,6 +125,11 @@ function readSse(url: string, json: unknown, options: PostOptions, events: Recei
     });
     req.end(payload);
   });
+}
+
+/** GETs an SSE response (a resumable reply's events), recorded and checked as {@link postForSse} does. */
+export async function getSse(url: string, options: Omit<PostOptions, "method" | "body"> = {}): Promise<SseResult> {
+  return openSse(url, undefined, { ...options, method: "GET" }).finished;
 }
 
 /** Parses each event's `data` as JSON. */

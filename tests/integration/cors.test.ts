@@ -43,7 +43,7 @@ describe("CORS", () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBe(ORIGIN);
-    expect(response.headers.get("access-control-expose-headers")).toBe("X-Request-Id, Retry-After");
+    expect(response.headers.get("access-control-expose-headers")).toBe("X-Request-Id, Retry-After, X-Message-Id");
   });
 
   it("gives an origin that is not listed no CORS headers, so the browser blocks it", async () => {

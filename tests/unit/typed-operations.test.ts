@@ -46,6 +46,8 @@ async function startMisbehavingApp() {
       // Nothing in the types stops a handler from throwing: the layer catches what the spec does not document.
       getHealth: { failures: ["internal"], handle: () => Promise.reject(new ContractError("overloaded", "Busy.")) },
       getMetrics: { failures: ["internal"], handle: (_request, response) => response.text(200, "ok") },
+      resumeMessage: { failures: ["internal"], handle: (_request, response) => response.empty(204) },
+      stopMessage: { failures: ["internal"], handle: (_request, response) => response.json(200, { messageId: "msg_1", outcome: "already_ended" }) },
       sendMessage: {
         failures: ["internal", "invalid_request", "unsupported_media_type"],
         handle: (_request, response) => response.json(200, undefined as never),

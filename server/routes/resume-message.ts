@@ -1,0 +1,53 @@
+import type { Config } from "../config.js";
+import type { OperationDefinition } from "../operations/mount-operations.js";
+import { ContractError } from "../replies/contract-error.js";
+import { followReply } from "../replies/follow-reply.js";
+import type { ReplyLog } from "../replies/reply-log/reply-log.js";
+
+export interface ResumeMessageDeps {
+  config: Pick<Config, "heartbeatMs" | "clientStallTimeoutMs">;
+  replyLog: ReplyLog;
+}
+
+const EVENT_ID = /^[0-9]{1,15}$/;
+
+/** `Last-Event-ID` (the header wins) or `?lastEventId=`, as a number; 0 when neither is sent. */
+function readLastEventId(header: string | undefined, query: unknown): number {
+  const raw = header ?? (typeof query === "string" ? query : undefined);
+  if (raw === undefined || raw.trim() === "") return 0;
+  if (!EVENT_ID.test(raw.trim())) {
+    throw new ContractError("invalid_request", `Last-Event-ID must be a whole number, got "${raw.slice(0, 40)}".`, {
+      details: [{ path: header === undefined ? "/query/lastEventId" : "/header/Last-Event-ID", message: "must be a whole number" }],
+    });
+  }
+  return Number(raw.trim());
+}
+
+/** Only a client that names `text/event-stream` (or takes anything) gets a stream; this operation has no JSON form. */
+function acceptsEventStream(accept: string | undefined): boolean {
+  return accept === undefined || accept.trim() === "" || /(^|,)\s*(text\/event-stream|text\/\*|\*\/\*)\s*(;|,|$)/i.test(accept);
+}
+
+export const notFound = (messageId: string) =>
+  new ContractError("not_found", `No resumable reply ${messageId.slice(0, 128)} is known here; it may have expired.`);
+
+/**
+ * `resumeMessage` (`GET /api/v1/messages/{messageId}/events`): the reply's events after the reader's last one,
+ * byte-identical to the first stream, then the live ones; 204 when the reader already has the last event.
+ */
+export function createResumeMessageOperation({ config, replyLog }: ResumeMessageDeps): OperationDefinition<"resumeMessage"> {
+  const writerOptions = { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs };
+  return {
+    failures: ["internal", "invalid_request", "not_found", "not_acceptable", "server_shutdown"],
+    async handle({ params: { messageId }, raw }, response) {
+      if (!acceptsEventStream(raw.get("accept"))) {
+        throw new ContractError("not_acceptable", `Accept must allow text/event-stream, got: ${raw.get("accept")}`);
+      }
+      const afterId = readLastEventId(raw.get("last-event-id"), raw.query.lastEventId);
+      const status = await replyLog.status(messageId);
+      if (!status) throw notFound(messageId);
+      if (status.ended && afterId >= status.lastId) return response.empty(204);
+      await followReply(response, { log: replyLog, messageId, afterId, writerOptions });
+    },
+  };
+}
