@@ -1,83 +1,12 @@
 import createClient from "openapi-fetch";
 import type { paths } from "../generated/api.js";
-import { ChatSdkError } from "./errors.js";
+import type { ChatClient, ChatClientOptions, RequestOptions } from "./chat-client.js";
+import { followResumableStream, type ReplyConnection } from "./follow-resumable-stream.js";
+import { callOrThrow, toHttpError } from "./http-errors.js";
+import { createMessageStream } from "./message-stream.js";
+import { openEventStream } from "./open-event-stream.js";
 import { parseEventStream } from "./parse-event-stream.js";
-import type { ErrorResponse, Health, MessageResponse, SendMessageRequest, StreamEvent } from "./types.js";
-
-/** Options of {@link createChatClient}. */
-export interface ChatClientOptions {
-  /**
-   * Origin of the API, e.g. `http://localhost:3000`. Leave empty in a browser page served by the same server.
-   * From a page on another origin, the server must list that origin in `CORS_ORIGINS`.
-   */
-  baseUrl?: string;
-  /** A `fetch` to use instead of the global one (tests, proxies, instrumentation). */
-  fetch?: typeof globalThis.fetch;
-  /** Headers sent with every request (e.g. authentication added by a gateway). */
-  headers?: Record<string, string>;
-}
-
-/** Options of one call. */
-export interface RequestOptions {
-  /** Aborts the request; for a stream this also stops the model on the server. */
-  signal?: AbortSignal;
-  /** Correlation id sent as `X-Request-Id`; the server echoes it and logs it. */
-  requestId?: string;
-}
-
-/** The typed client; see {@link createChatClient}. */
-export interface ChatClient {
-  /** Sends a message and resolves with the whole reply (JSON mode). Throws {@link ChatSdkError} on an error status. */
-  sendMessage(request: SendMessageRequest, options?: RequestOptions): Promise<MessageResponse>;
-  /**
-   * Sends a message and yields the reply's events as they arrive (SSE mode). The request is made when
-   * iteration starts; an error status throws {@link ChatSdkError} from the first iteration. The last event
-   * is `complete` or `error`; breaking out of the loop early closes the connection.
-   */
-  streamMessage(request: SendMessageRequest, options?: RequestOptions): AsyncIterable<StreamEvent>;
-  /** Reads `/api/v1/health`: whether the server is up and which model answers. */
-  getHealth(options?: RequestOptions): Promise<Health>;
-}
-
-function isErrorResponse(value: unknown): value is ErrorResponse {
-  const error = (value as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  return typeof error?.code === "string" && typeof error.message === "string";
-}
-
-/**
- * `Retry-After` in whole seconds: delta-seconds, or an HTTP date (RFC 9110 §10.2.3); `undefined` when absent or
- * unreadable, so an empty or garbled header never reads as "retry now".
- */
-function readRetryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
-  const value = header?.trim() ?? "";
-  if (/^\d+$/.test(value)) return Number(value);
-  // An HTTP date names its day and month; without letters, Date.parse would read "-5" as a year.
-  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
-}
-
-/** `path` is the one we called: a `Response` made by an injected `fetch` may have no `url`. */
-function toHttpError(response: Response, error: unknown, method: string, path: string): ChatSdkError {
-  const requestId = response.headers.get("x-request-id") ?? undefined;
-  const body = isErrorResponse(error) ? error : undefined;
-  const detail = body ? `${body.error.code}: ${body.error.message}` : typeof error === "string" ? error.slice(0, 200) : "";
-  const retryAfterSeconds = readRetryAfterSeconds(response.headers.get("retry-after"));
-  return new ChatSdkError("http_error", `Request failed with status ${response.status}: ${method} ${path}${detail ? ` (${detail})` : ""}`, {
-    status: response.status,
-    body,
-    requestId,
-    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-  });
-}
-
-async function callOrThrow<T>(call: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  try {
-    return await call();
-  } catch (cause) {
-    if (signal?.aborted || cause instanceof ChatSdkError) throw cause;
-    throw new ChatSdkError("network_error", `The request did not complete: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
-}
+import type { MessageResponse } from "./types.js";
 
 /** The stream itself is SSE, but errors answered before it starts are JSON, so the client accepts both. */
 const STREAM_ACCEPT = "text/event-stream, application/json;q=0.9";
@@ -110,6 +39,24 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
   /** The path a response answered, for error messages: its URL's, or (a `Response` built by an injected fetch has none) the one we called. */
   const pathOf = (response: Response, operationPath: string) =>
     response.url ? new URL(response.url).pathname : `${new URL(options.baseUrl || "http://x", "http://x").pathname.replace(/\/$/, "")}${operationPath}`;
+  const replyPath = (messageId: string, action: "events" | "stop") => `/api/v1/messages/${encodeURIComponent(messageId)}/${action}`;
+
+  /** `resumeMessage`'s request: the reply's events after `lastEventId`, or the server's 204 that there are none left. */
+  const openReplyEvents = async (messageId: string, lastEventId: string | undefined, callOptions: RequestOptions): Promise<ReplyConnection> => {
+    const headers = requestHeaders(STREAM_ACCEPT, callOptions);
+    const result = await callOrThrow(
+      () =>
+        client.GET("/api/v1/messages/{messageId}/events", {
+          params: { path: { messageId } },
+          headers: lastEventId ? { ...headers, "Last-Event-ID": lastEventId } : headers,
+          signal: callOptions.signal,
+          parseAs: "stream",
+        }),
+      callOptions.signal,
+    );
+    if (result.response.status === 204) return "no_more_events";
+    return openEventStream(result, "GET", pathOf(result.response, replyPath(messageId, "events")));
+  };
 
   return {
     async sendMessage(request, callOptions = {}) {
@@ -121,32 +68,52 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
       return data as MessageResponse;
     },
 
-    async *streamMessage(request, callOptions = {}) {
+    streamMessage(request, callOptions = {}) {
+      const { signal, resumable = request.resumable ?? false } = callOptions;
+      const body = callOptions.resumable === undefined ? request : { ...request, resumable: callOptions.resumable };
+      return createMessageStream(async function* (setMessageId) {
+        const result = await callOrThrow(
+          () => client.POST("/api/v1/messages", { body, headers: requestHeaders(STREAM_ACCEPT, callOptions), signal, parseAs: "stream" }),
+          signal,
+        );
+        const opened = await openEventStream(result, "POST", pathOf(result.response, "/api/v1/messages"));
+        const { messageId } = opened;
+        setMessageId(messageId);
+        // Without an id there is nothing to resume: read this one connection, as a plain stream.
+        if (!resumable || messageId === undefined) return yield* parseEventStream(opened.body, { signal, requestId: opened.requestId });
+        yield* followResumableStream(opened, {
+          messageId,
+          resume: (lastEventId) => openReplyEvents(messageId, lastEventId, callOptions),
+          signal,
+          reconnect: options.reconnect,
+        });
+      });
+    },
+
+    async *resumeMessage(messageId, callOptions = {}) {
+      const lastEventId = callOptions.lastEventId || undefined;
+      const first = await openReplyEvents(messageId, lastEventId, callOptions);
+      yield* followResumableStream(first, {
+        messageId,
+        resume: (after) => openReplyEvents(messageId, after, callOptions),
+        lastEventId,
+        signal: callOptions.signal,
+        reconnect: options.reconnect,
+      });
+    },
+
+    async stopMessage(messageId, callOptions = {}) {
       const { data, error, response } = await callOrThrow(
         () =>
-          client.POST("/api/v1/messages", {
-            body: request,
-            headers: requestHeaders(STREAM_ACCEPT, callOptions),
+          client.POST("/api/v1/messages/{messageId}/stop", {
+            params: { path: { messageId } },
+            headers: requestHeaders("application/json", callOptions),
             signal: callOptions.signal,
-            parseAs: "stream",
           }),
         callOptions.signal,
       );
-      if (!response.ok || !data) throw toHttpError(response, error, "POST", pathOf(response, "/api/v1/messages"));
-      const contentType = response.headers.get("content-type") ?? "";
-      if (!contentType.toLowerCase().startsWith("text/event-stream")) {
-        // E.g. an HTML fallback page from a proxy or static host: say so rather than report an empty stream.
-        await data.cancel().catch(() => {});
-        throw new ChatSdkError(
-          "http_error",
-          `Expected text/event-stream from POST /api/v1/messages, got ${contentType || "no content type"} (status ${response.status}).`,
-          {
-            status: response.status,
-            requestId: response.headers.get("x-request-id") ?? undefined,
-          },
-        );
-      }
-      yield* parseEventStream(data, { signal: callOptions.signal, requestId: response.headers.get("x-request-id") ?? undefined });
+      if (!response.ok || data === undefined) throw toHttpError(response, error, "POST", pathOf(response, replyPath(messageId, "stop")));
+      return data;
     },
 
     async getHealth(callOptions = {}) {

@@ -4,6 +4,8 @@ import type { ErrorResponse } from "./types.js";
  * What went wrong:
  * - `http_error`: the server answered with an error status before any stream started; `status` and `body` are set.
  * - `stream_interrupted`: the connection ended before a `complete` or `error` event; `partialContent` holds what arrived.
+ *   A resumable stream throws it only once it cannot resume the reply: the attempts ran out, or the server no longer
+ *   knows the reply (then `status` is 404 and `body` is set).
  * - `invalid_event`: the server sent an event whose data is not the JSON the contract documents.
  * - `network_error`: the request did not reach the server, or no response came back.
  */
@@ -11,9 +13,9 @@ export type ChatSdkErrorType = "http_error" | "stream_interrupted" | "invalid_ev
 
 /** Options of {@link ChatSdkError}. */
 export interface ChatSdkErrorOptions {
-  /** HTTP status, for `http_error`. */
+  /** HTTP status, for `http_error` (and `stream_interrupted` when resuming was refused). */
   status?: number;
-  /** The contract's JSON error body, for `http_error` when the server sent one. */
+  /** The contract's JSON error body, for `http_error` (and a refused resume) when the server sent one. */
   body?: ErrorResponse;
   /** The response's `X-Request-Id`, to quote when reporting a problem. */
   requestId?: string;
@@ -39,7 +41,7 @@ export class ChatSdkError extends Error {
   override readonly name = "ChatSdkError";
   /** What went wrong; see {@link ChatSdkErrorType}. */
   readonly type: ChatSdkErrorType;
-  /** HTTP status, for `http_error`. */
+  /** HTTP status, for `http_error` (and `stream_interrupted` when resuming was refused). */
   readonly status: number | undefined;
   /** The contract's JSON error body, when the server sent one. */
   readonly body: ErrorResponse | undefined;

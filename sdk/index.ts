@@ -1,5 +1,7 @@
 export { createChatClient } from "./create-chat-client.js";
-export type { ChatClient, ChatClientOptions, RequestOptions } from "./create-chat-client.js";
+export type { ChatClient, ChatClientOptions, RequestOptions, ResumeMessageOptions, StreamMessageOptions } from "./chat-client.js";
+export type { ReconnectOptions } from "./follow-resumable-stream.js";
+export type { MessageStream } from "./message-stream.js";
 export { ChatSdkError } from "./errors.js";
 export type { ChatSdkErrorOptions, ChatSdkErrorType } from "./errors.js";
 export { parseEventStream } from "./parse-event-stream.js";

@@ -16,8 +16,13 @@ import {
   type ErrorResponse,
   type Health,
   type MessageResponse,
+  type MessageStream,
+  type ReconnectOptions,
   type RequestOptions,
+  type ResumeMessageOptions,
   type SendMessageRequest,
+  type StopResult,
+  type StreamMessageOptions,
   type StreamEvent,
   type StreamEventName,
   type TokenEvent,
@@ -62,10 +67,27 @@ describe("the SDK's types", () => {
     expectTypeOf(client.sendMessage).parameter(1).toEqualTypeOf<RequestOptions | undefined>();
     expectTypeOf(client.sendMessage).returns.resolves.toEqualTypeOf<MessageResponse>();
     expectTypeOf(client.streamMessage).parameter(0).toEqualTypeOf<SendMessageRequest>();
-    expectTypeOf(client.streamMessage).returns.toEqualTypeOf<AsyncIterable<StreamEvent>>();
+    expectTypeOf(client.streamMessage).parameter(1).toEqualTypeOf<StreamMessageOptions | undefined>();
+    expectTypeOf(client.streamMessage).returns.toEqualTypeOf<MessageStream>();
+    expectTypeOf(client.resumeMessage).parameters.toEqualTypeOf<[messageId: string, options?: ResumeMessageOptions]>();
+    expectTypeOf(client.resumeMessage).returns.toEqualTypeOf<AsyncIterable<StreamEvent>>();
+    expectTypeOf(client.stopMessage).parameters.toEqualTypeOf<[messageId: string, options?: RequestOptions]>();
+    expectTypeOf(client.stopMessage).returns.resolves.toEqualTypeOf<StopResult>();
     expectTypeOf(client.getHealth).returns.resolves.toEqualTypeOf<Health>();
     expectTypeOf<ChatClientOptions["fetch"]>().toEqualTypeOf<typeof fetch | undefined>();
     expectTypeOf<RequestOptions["signal"]>().toEqualTypeOf<AbortSignal | undefined>();
+    expectTypeOf<ChatClientOptions["reconnect"]>().toEqualTypeOf<ReconnectOptions | undefined>();
+  });
+
+  it("keep a stream an async iterable of events for existing callers, naming its reply besides", () => {
+    expectTypeOf<MessageStream>().toExtend<AsyncIterable<StreamEvent>>();
+    expectTypeOf<MessageStream["messageId"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<StreamMessageOptions["resumable"]>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<ResumeMessageOptions["lastEventId"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<StopResult>().toEqualTypeOf<{ messageId: string; outcome: "stopping" | "already_ended" }>();
+    const stream = client.streamMessage({ message: "hi" }, { resumable: true });
+    // @ts-expect-error messageId is the server's to set, not the caller's
+    stream.messageId = "msg_mine";
   });
 
   it("refuse a request field, a role or a missing message the contract does not allow", () => {
