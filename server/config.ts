@@ -22,6 +22,8 @@ export interface Config {
   workers: number;
   /** On SIGTERM/SIGINT, how long running replies may go on before they are ended with `server_shutdown`. */
   shutdownGraceMs: number;
+  /** Redis for reply logs, stop requests and instance liveness (`REDIS_URL`); unset: this process's memory. */
+  redisUrl: string | undefined;
   /** How long a resumable reply's events stay readable after it ended. */
   replyRetentionMs: number;
   /** How long a resumable reply may run with nobody reading it before it is stopped (its cost bounded). */
@@ -101,6 +103,19 @@ function readBaseUrl(env: Env, problems: string[]): string | undefined {
   return undefined;
 }
 
+function readRedisUrl(env: Env, problems: string[]): string | undefined {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === "redis:" || url.protocol === "rediss:" || url.protocol === "unix:") return raw;
+  } catch {
+    // reported below
+  }
+  problems.push(`REDIS_URL must be a redis:// or rediss:// URL such as redis://localhost:6379, got "${raw.replace(/\/\/[^@]*@/, "//***@")}"`);
+  return undefined;
+}
+
 /** What {@link loadConfig} takes from the machine rather than the environment (tests pass their own). */
 export interface ConfigDefaults {
   /** Default worker count: the CPU cores this process may use (`os.availableParallelism()`). */
@@ -140,6 +155,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
     maxConcurrentStreams: readInteger(env, "MAX_CONCURRENT_STREAMS", 1000, 1, 1_000_000, problems),
     workers: readInteger(env, "SERVER_WORKERS", Math.min(MAX_WORKERS, Math.max(1, defaults.availableCores)), 1, MAX_WORKERS, problems),
     shutdownGraceMs: readInteger(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000, problems),
+    redisUrl: readRedisUrl(env, problems),
     replyRetentionMs: readInteger(env, "REPLY_RETENTION_MS", 300_000, 1_000, 86_400_000, problems),
     replyMaxDetachedMs: readInteger(env, "REPLY_MAX_DETACHED_MS", 600_000, 1_000, 86_400_000, problems),
     logLevel: env.LOG_LEVEL?.trim() || "info",

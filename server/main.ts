@@ -31,4 +31,4 @@ const webRoot = fileURLToPath(new URL("../dist/web", import.meta.url));
 const hasWebApp = existsSync(`${webRoot}/index.html`);
 if (!hasWebApp && cluster.isPrimary) logger.warn("The web UI is not built, so only the API is served. Run `npm start` or `npm run build:web` to build it.");
 if (config.workers > 1 && cluster.isPrimary) runClusterPrimary(config, logger);
-else startServer(config, logger, { webRoot: hasWebApp ? webRoot : undefined });
+else void startServer(config, logger, { webRoot: hasWebApp ? webRoot : undefined });

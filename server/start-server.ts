@@ -5,6 +5,7 @@ import { isClusterMessage, type DrainingMessage } from "./cluster/cluster-messag
 import { createWorkerMetricsSource } from "./cluster/cluster-metrics.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
+import { createReplyLog, type OwnedReplyLog } from "./replies/reply-log/create-reply-log.js";
 import { createReplyRegistry } from "./replies/reply-registry.js";
 
 /** After the grace period, how long ending replies (writing their error event) may take before we stop waiting. */
@@ -16,9 +17,17 @@ export const SHUTDOWN_HARD_STOP_MS = 5_000;
  * workers log "worker listening" and "worker draining"), `/metrics` answers for every worker, and the primary's
  * shutdown message or the primary's death drains it as a signal would. With `webRoot`, it also serves the built UI.
  */
-export function startServer(config: Config, baseLogger: Logger, { webRoot }: { webRoot?: string } = {}): void {
+export async function startServer(config: Config, baseLogger: Logger, { webRoot }: { webRoot?: string } = {}): Promise<void> {
   const worker = cluster.isWorker ? cluster.worker : undefined;
   const logger = worker ? baseLogger.child({ worker: worker.id }) : baseLogger;
+  let replyLog: OwnedReplyLog;
+  try {
+    replyLog = await createReplyLog(config, logger);
+  } catch (error) {
+    // One clear line and a clean exit: a process manager's restarts should not fill the log with stack traces.
+    logger.fatal(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
   const chat = createChatModel(config);
   const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams });
   const app = createApp({
@@ -26,6 +35,7 @@ export function startServer(config: Config, baseLogger: Logger, { webRoot }: { w
     chat,
     logger,
     replies,
+    replyLog: replyLog.log,
     webRoot,
     ...(worker ? { metricsSource: (metrics) => createWorkerMetricsSource(metrics.registry) } : {}),
   });
@@ -36,7 +46,7 @@ export function startServer(config: Config, baseLogger: Logger, { webRoot }: { w
     if (worker) return void logger.info({ pid: process.pid }, "worker listening");
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
-    logger.info({ port, model: chat.info }, `Listening on http://localhost:${port}`);
+    logger.info({ port, model: chat.info, replyStore: replyLog.store }, `Listening on http://localhost:${port}`);
     if (chat.info.demo) logger.warn(DEMO_WARNING);
   });
   server.on("error", (error) => {
@@ -67,6 +77,7 @@ export function startServer(config: Config, baseLogger: Logger, { webRoot }: { w
       logger.info(details, "worker draining");
     } else logger.info(details, "shutting down: no new requests; letting running replies finish");
     await replies.shutDown(config.shutdownGraceMs);
+    await replyLog.close();
     server.closeAllConnections();
     logger.info("all replies ended; exiting");
     process.exit(0);
