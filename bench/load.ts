@@ -18,6 +18,7 @@ import { request } from "node:http";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createParser } from "eventsource-parser";
+import { startRedisServer } from "../fixtures/start-redis-server.js";
 import { findFreePort } from "../fixtures/find-free-port.js";
 import type { UpstreamReport } from "./fake-upstream-process.js";
 import { summarise } from "./summarise-latencies.js";
@@ -29,7 +30,7 @@ const { values } = parseArgs({
     "delay-ms": { type: "string", default: "50" },
     "ramp-ms": { type: "string", default: "2000" },
     json: { type: "boolean", default: false },
-    // The server's SERVER_WORKERS; unset, the server's own default (one per core).
+    // The server's SERVER_WORKERS (more than 1 starts a redis-server for it); unset, the server's own default.
     workers: { type: "string" },
   },
 });
@@ -172,7 +173,8 @@ const direct = await runStreams("direct from the upstream", (index) => readStrea
 const directRequests = await upstreamRequestsByMessage();
 const directByIndex = direct.map((_, index) => directRequests.get(`direct ${index}`)!);
 
-// 2. The same load through the server.
+// 2. The same load through the server. Several workers share replies through Redis (ADR-13): give them one.
+const redis = values.workers && Number(values.workers) > 1 ? await startRedisServer() : undefined;
 const port = await findFreePort();
 // `node --import tsx` rather than the tsx CLI, so the child's pid is the server itself (for CPU and memory).
 const server = spawn(
@@ -188,6 +190,7 @@ const server = spawn(
       OPENAI_MODEL: "fake-model",
       MAX_CONCURRENT_STREAMS: String(STREAMS),
       ...(values.workers ? { SERVER_WORKERS: values.workers } : {}),
+      ...(redis ? { REDIS_URL: redis.url } : {}),
       LOG_LEVEL: "info",
     },
     stdio: ["ignore", process.env.BENCH_SERVER_LOG ? "inherit" : "ignore", "inherit"],
@@ -245,6 +248,7 @@ const viaByIndex = via.map((_, index) => viaRequests.get(`via ${index}`)!);
 
 server.kill("SIGTERM");
 await new Promise((resolveExit) => server.once("exit", resolveExit));
+await redis?.stop();
 upstreamProcess.send({ type: "close" });
 
 const ttft = (results: StreamResult[]) => results.flatMap((result) => (result.timeToFirstTokenMs === undefined ? [] : [result.timeToFirstTokenMs]));

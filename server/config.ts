@@ -14,11 +14,14 @@ export interface Config {
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
   /**
-   * Replies (streams and JSON) running at once in each worker process; beyond it that worker answers 503 `overloaded`.
-   * Per worker, not global: each process enforces it exactly without asking the others (see ADR-7).
+   * Replies (streams and JSON) running at once in this server's whole process tree, whatever `SERVER_WORKERS` is
+   * (workers ask the primary for a slot); beyond it, 503 `overloaded`. Per instance with Redis (ADR-13).
    */
   maxConcurrentStreams: number;
-  /** Worker processes sharing the port (`node:cluster`); 1 runs the server in this process, without a cluster. */
+  /**
+   * Worker processes sharing the port (`node:cluster`); 1 runs the server in this process, without a cluster. More
+   * than one needs Redis (ADR-13); by default, one per core with `REDIS_URL` and one without.
+   */
   workers: number;
   /** On SIGTERM/SIGINT, how long running replies may go on before they are ended with `server_shutdown`. */
   shutdownGraceMs: number;
@@ -153,7 +156,15 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
     clientStallTimeoutMs: readInteger(env, "CLIENT_STALL_TIMEOUT_MS", 30_000, 100, 600_000, problems),
     maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 1_048_576, 1024, 64 * 1_048_576, problems),
     maxConcurrentStreams: readInteger(env, "MAX_CONCURRENT_STREAMS", 1000, 1, 1_000_000, problems),
-    workers: readInteger(env, "SERVER_WORKERS", Math.min(MAX_WORKERS, Math.max(1, defaults.availableCores)), 1, MAX_WORKERS, problems),
+    // Workers share resumable replies (and their Stop) only through Redis (ADR-13): without it, one process.
+    workers: readInteger(
+      env,
+      "SERVER_WORKERS",
+      env.REDIS_URL?.trim() ? Math.min(MAX_WORKERS, Math.max(1, defaults.availableCores)) : 1,
+      1,
+      MAX_WORKERS,
+      problems,
+    ),
     shutdownGraceMs: readInteger(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000, problems),
     redisUrl: readRedisUrl(env, problems),
     replyRetentionMs: readInteger(env, "REPLY_RETENTION_MS", 300_000, 1_000, 86_400_000, problems),
@@ -165,6 +176,11 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ""),
   };
+  if (config.workers > 1 && config.redisUrl === undefined && env.REDIS_URL === undefined) {
+    problems.push(
+      `SERVER_WORKERS=${config.workers} needs REDIS_URL: workers share resumable replies, their resume and their Stop through Redis. Set REDIS_URL, or SERVER_WORKERS=1`,
+    );
+  }
   const levels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
   if (!levels.includes(config.logLevel)) problems.push(`LOG_LEVEL must be one of ${levels.join(", ")}, got "${config.logLevel}"`);
 

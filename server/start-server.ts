@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { createChatModel } from "./chat/create-chat-model.js";
 import { isClusterMessage, type DrainingMessage } from "./cluster/cluster-messages.js";
 import { createWorkerMetricsSource } from "./cluster/cluster-metrics.js";
+import { createPrimaryReplySlots } from "./cluster/reply-slots.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
 import { createReplyLog, type OwnedReplyLog } from "./replies/reply-log/create-reply-log.js";
@@ -29,7 +30,8 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
     process.exit(1);
   }
   const chat = createChatModel(config);
-  const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams });
+  // In a cluster the primary counts every worker's replies, so the limit is the whole server's.
+  const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams, ...(worker ? { slots: createPrimaryReplySlots() } : {}) });
   const app = createApp({
     config,
     chat,

@@ -29,7 +29,26 @@ export interface MetricsResponseMessage {
   error?: string;
 }
 
-export type ClusterMessage = ShutdownMessage | DrainingMessage | MetricsRequestMessage | MetricsResponseMessage;
+/** Worker → primary: may this worker start one more reply? (`MAX_CONCURRENT_STREAMS` counts the whole tree.) */
+export interface SlotRequestMessage {
+  type: "chat:slot-request";
+  id: number;
+}
+
+/** Primary → worker: whether the slot was granted. */
+export interface SlotAnswerMessage {
+  type: "chat:slot-answer";
+  id: number;
+  granted: boolean;
+}
+
+/** Worker → primary: a reply ended; its slot is free. */
+export interface SlotReleaseMessage {
+  type: "chat:slot-release";
+}
+
+export type ClusterMessage =
+  ShutdownMessage | DrainingMessage | MetricsRequestMessage | MetricsResponseMessage | SlotRequestMessage | SlotAnswerMessage | SlotReleaseMessage;
 
 export function isClusterMessage<Type extends ClusterMessage["type"]>(message: unknown, type: Type): message is Extract<ClusterMessage, { type: Type }> {
   return typeof message === "object" && message !== null && (message as { type?: unknown }).type === type;

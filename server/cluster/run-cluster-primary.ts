@@ -5,6 +5,7 @@ import type { Logger } from "../logger.js";
 import { DEMO_WARNING, SHUTDOWN_HARD_STOP_MS } from "../start-server.js";
 import { isClusterMessage, type ShutdownMessage } from "./cluster-messages.js";
 import { serveClusterMetrics } from "./cluster-metrics.js";
+import { serveReplySlots } from "./reply-slots.js";
 
 /** Beyond the workers' own hard stop: how long the primary waits before it kills what is left. */
 const PRIMARY_EXTRA_STOP_MS = 2_000;
@@ -17,6 +18,7 @@ const PRIMARY_EXTRA_STOP_MS = 2_000;
  */
 export function runClusterPrimary(config: Config, logger: Logger): void {
   serveClusterMetrics();
+  serveReplySlots(config.maxConcurrentStreams);
   let listening = 0;
   let shutdownSignal: string | undefined;
   let failedExits = 0;
@@ -30,7 +32,7 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
         const demo = config.model.provider === "demo";
         const model = { provider: config.model.provider, name: config.model.name, demo };
         logger.info(
-          { port, model, workers: config.workers, maxConcurrentStreamsPerWorker: config.maxConcurrentStreams },
+          { port, model, workers: config.workers, maxConcurrentStreams: config.maxConcurrentStreams, replyStore: "redis" },
           `Listening on http://localhost:${port}`,
         );
         if (demo) logger.warn(DEMO_WARNING);

@@ -30,12 +30,12 @@ export interface ReplyRegistry {
    * when `res` closes; its signal aborts when the client disconnects before the response finished (reason: a plain
    * `Error`), or on shutdown (reason: a `server_shutdown` {@link ContractError}).
    */
-  admit(res: ResponseConnection): ActiveReply | ContractError;
+  admit(res: ResponseConnection): Promise<ActiveReply | ContractError>;
   /**
    * Registers a reply that outlives its connection (resumable): it counts against the same limit until `release`,
    * and its signal aborts only on shutdown.
    */
-  admitDetached(): DetachedReply | ContractError;
+  admitDetached(): Promise<DetachedReply | ContractError>;
   /**
    * Stops admitting, lets running replies finish for `graceMs`, then aborts the rest with a `server_shutdown`
    * {@link ContractError} and waits until every response has closed.
@@ -43,32 +43,65 @@ export interface ReplyRegistry {
   shutDown(graceMs: number): Promise<void>;
 }
 
-export function createReplyRegistry({ maxConcurrent }: { maxConcurrent: number }): ReplyRegistry {
+/**
+ * Where the slots of `MAX_CONCURRENT_STREAMS` are counted. In one process, here; in a cluster, by the primary, so the
+ * limit holds for the whole process tree whatever `SERVER_WORKERS` is (see `cluster/reply-slots.ts`).
+ */
+export interface ReplySlots {
+  /** Takes a slot; false when every slot is taken. */
+  acquire(): Promise<boolean>;
+  release(): void;
+}
+
+/** Slots counted in this process. */
+function createLocalReplySlots(maxConcurrent: number): ReplySlots {
+  let taken = 0;
+  return {
+    acquire: async () => (taken < maxConcurrent ? (taken += 1) > 0 : false),
+    release: () => void (taken = Math.max(0, taken - 1)),
+  };
+}
+
+const overloaded = () =>
+  new ContractError("overloaded", "The server is at its limit of concurrent replies; retry shortly.", {
+    retryAfterMs: OVERLOADED_RETRY_AFTER_SECONDS * 1000,
+  });
+
+export function createReplyRegistry({
+  maxConcurrent,
+  slots = createLocalReplySlots(maxConcurrent),
+}: {
+  maxConcurrent: number;
+  slots?: ReplySlots;
+}): ReplyRegistry {
   const running = new Map<object, AbortController>();
   let shuttingDown: Promise<void> | undefined;
   let onEmpty: (() => void) | undefined;
-  const refusal = (): ContractError | undefined => {
-    if (shuttingDown) return SHUTDOWN;
-    if (running.size < maxConcurrent) return undefined;
-    return new ContractError("overloaded", "The server is at its limit of concurrent replies; retry shortly.", {
-      retryAfterMs: OVERLOADED_RETRY_AFTER_SECONDS * 1000,
-    });
-  };
   const remove = (key: object) => {
     if (!running.delete(key)) return;
+    slots.release();
     if (running.size === 0) onEmpty?.();
+  };
+  /** A slot, or why there is none. */
+  const take = async (): Promise<ContractError | undefined> => {
+    if (shuttingDown) return SHUTDOWN;
+    if (!(await slots.acquire())) return overloaded();
+    if (!shuttingDown) return undefined;
+    slots.release();
+    return SHUTDOWN;
   };
 
   return {
     get active() {
       return running.size;
     },
-    admit(res) {
-      const refused = refusal();
+    async admit(res) {
+      const refused = await take();
       if (refused) return refused;
       const controller = new AbortController();
       // A response that already closed would never emit "close" again, and so never release its slot.
       if (res.destroyed || res.writableFinished) {
+        slots.release();
         controller.abort(new Error("The client disconnected"));
         return { signal: controller.signal };
       }
@@ -79,8 +112,8 @@ export function createReplyRegistry({ maxConcurrent }: { maxConcurrent: number }
       });
       return { signal: controller.signal };
     },
-    admitDetached() {
-      const refused = refusal();
+    async admitDetached() {
+      const refused = await take();
       if (refused) return refused;
       const key = {};
       const controller = new AbortController();

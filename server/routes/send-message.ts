@@ -50,8 +50,8 @@ export function createSendMessageOperation({ config, chat, replies, replyLog, me
       const { log: requestLog, responseMode: mode } = response.locals;
       // Resumable is an SSE notion: a JSON client waits for the whole reply anyway.
       const resumable = mode === "sse" && request.resumable === true;
-      const detached = resumable ? replies.admitDetached() : undefined;
-      const admitted = detached ?? replies.admit(response.connection);
+      const detached = resumable ? await replies.admitDetached() : undefined;
+      const admitted = detached ?? (await replies.admit(response.connection));
       if (admitted instanceof ContractError) {
         metrics.rejected.inc({ code: admitted.code });
         throw admitted;

@@ -1,27 +1,33 @@
 /**
- * The server as a cluster (`SERVER_WORKERS=2`, the real `server/main.ts` process): replies are served by both
- * workers, `/metrics` answers for the whole server whichever worker takes the scrape, a crashed worker is replaced,
- * and SIGTERM drains every worker (running streams end with `server_shutdown` and their partial text) before the
- * primary exits 0.
+ * The server as a cluster (`SERVER_WORKERS=2` on a real redis-server, the real `server/main.ts` process): replies are
+ * served by both workers, MAX_CONCURRENT_STREAMS counts the whole process tree, a resumable reply is resumed and
+ * stopped through whichever worker takes the request, `/metrics` answers for the whole server whichever worker takes
+ * the scrape, a crashed worker is replaced, and SIGTERM drains every worker (running streams end with
+ * `server_shutdown` and their partial text) before the primary exits 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
+import { startRedisServer, type RedisServerHandle } from "../../fixtures/start-redis-server.js";
 import { upstreamEnv } from "../../fixtures/start-test-app.js";
-import { postForSse } from "../helpers/read-sse.js";
+import { getSse, openSse, payloads, postForSse } from "../helpers/read-sse.js";
 import { startServerProcess, stopServerProcess, until, type ServerProcess } from "../helpers/start-server-process.js";
 
 let upstream: FakeOpenAiUpstream;
+let redis: RedisServerHandle;
 let server: ServerProcess | undefined;
 
 const messagesOf = (process: ServerProcess) => process.logs.map((line) => String(line.msg));
 
 beforeAll(async () => {
-  upstream = await startFakeOpenAiUpstream();
-  server = await startServerProcess(upstreamEnv(upstream.baseUrl, { SERVER_WORKERS: "2", UPSTREAM_MAX_RETRIES: "0", SHUTDOWN_GRACE_MS: "300" }));
+  [upstream, redis] = await Promise.all([startFakeOpenAiUpstream(), startRedisServer()]);
+  server = await startServerProcess(
+    upstreamEnv(upstream.baseUrl, { SERVER_WORKERS: "2", UPSTREAM_MAX_RETRIES: "0", SHUTDOWN_GRACE_MS: "300", REDIS_URL: redis.url }),
+  );
 }, 60_000);
 afterAll(async () => {
   stopServerProcess(server);
   await upstream?.close();
+  await redis?.stop();
 });
 
 function seriesValue(metricsText: string, series: string): number {
@@ -33,7 +39,7 @@ describe("the server with SERVER_WORKERS=2", () => {
   it("logs one Listening line for the whole server once both workers listen", async () => {
     const listening = server!.logs.filter((line) => String(line.msg).startsWith("Listening"));
     expect(listening).toHaveLength(1);
-    expect(listening[0]).toMatchObject({ workers: 2, maxConcurrentStreamsPerWorker: 1000 });
+    expect(listening[0]).toMatchObject({ workers: 2, maxConcurrentStreams: 1000, replyStore: "redis" });
     // Each worker writes its own line to the shared stdout, so the second may land just after the primary's.
     const workersListening = () => server!.logs.filter((line) => line.msg === "worker listening").map((line) => line.worker);
     await until(
@@ -67,6 +73,49 @@ describe("the server with SERVER_WORKERS=2", () => {
       expect(seriesValue(text, 'chat_time_to_first_token_seconds_count{mode="sse"}')).toBe(8);
       expect(seriesValue(text, "chat_streams_active")).toBe(0);
     }
+  });
+
+  it("admits exactly MAX_CONCURRENT_STREAMS replies across both workers, not that many per worker", async () => {
+    const limited = await startServerProcess(
+      upstreamEnv(upstream.baseUrl, { SERVER_WORKERS: "2", MAX_CONCURRENT_STREAMS: "5", UPSTREAM_MAX_RETRIES: "0", REDIS_URL: redis.url }),
+    );
+    try {
+      upstream.setDefault({ tokens: Array.from({ length: 40 }, () => "slow "), delayMs: 50 });
+      // Each request on a connection of its own, so round-robin spreads them over both workers.
+      const streams = Array.from({ length: 12 }, () => openSse(`${limited.baseUrl}/api/v1/messages`, { message: "hi" }, { newConnection: true }));
+      const statuses = await Promise.all(streams.map(async (stream) => (await stream.headers).status));
+      expect(statuses.filter((status) => status === 200)).toHaveLength(5);
+      expect(statuses.filter((status) => status === 503)).toHaveLength(7);
+      await Promise.all(streams.map((stream) => stream.finished));
+    } finally {
+      upstream.reset();
+      stopServerProcess(limited);
+    }
+  });
+
+  it("resumes and stops a resumable reply through either worker", async () => {
+    upstream.enqueue({ tokens: Array.from({ length: 30 }, (_, index) => `t${index} `), delayMs: 40 });
+    const first = openSse(`${server!.baseUrl}/api/v1/messages`, { message: "hi", resumable: true }, { newConnection: true });
+    const messageId = String((await first.headers).headers["x-message-id"]);
+    await until(
+      () => first.events.length >= 3,
+      5_000,
+      () => "three events",
+    );
+    // New connections land on both workers in turn, so some of these reach the worker that does not generate it.
+    const resumed = await Promise.all(
+      [1, 2].map(() =>
+        getSse(`${server!.baseUrl}/api/v1/messages/${messageId}/events`, { headers: { "last-event-id": "2" }, disconnectAfterEvents: 1, newConnection: true }),
+      ),
+    );
+    for (const result of resumed) expect(result.events[0]?.id).toBe("3");
+    const stops = await Promise.all(
+      [1, 2].map(
+        async () => (await fetch(`${server!.baseUrl}/api/v1/messages/${messageId}/stop`, { method: "POST", headers: { connection: "close" } })).status,
+      ),
+    );
+    expect(stops).toEqual([200, 200]);
+    expect(payloads((await first.finished).events).at(-1)).toMatchObject({ event: "complete", data: { finishReason: "cancelled" } });
   });
 
   it("replaces a worker that crashes, and keeps serving", async () => {

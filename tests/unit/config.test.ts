@@ -52,11 +52,26 @@ describe("loadConfig", () => {
     expect(load).toThrow(/LOG_LEVEL must be one of/);
   });
 
-  it("runs one worker per available core by default, and SERVER_WORKERS=1 runs without a cluster", () => {
-    expect(loadConfig({}, { availableCores: 4 }).workers).toBe(4);
-    expect(loadConfig({}, { availableCores: 1 }).workers).toBe(1);
-    expect(loadConfig({ SERVER_WORKERS: "1" }, { availableCores: 8 }).workers).toBe(1);
-    expect(loadConfig({ SERVER_WORKERS: "3" }, { availableCores: 2 }).workers).toBe(3);
+  it("runs one worker per available core by default with REDIS_URL, one process without, and SERVER_WORKERS=1 runs without a cluster", () => {
+    const redis = { REDIS_URL: "redis://127.0.0.1:6379" };
+    expect(loadConfig(redis, { availableCores: 4 }).workers).toBe(4);
+    expect(loadConfig(redis, { availableCores: 1 }).workers).toBe(1);
+    expect(loadConfig({}, { availableCores: 4 }).workers).toBe(1);
+    expect(loadConfig({ ...redis, SERVER_WORKERS: "1" }, { availableCores: 8 }).workers).toBe(1);
+    expect(loadConfig({ ...redis, SERVER_WORKERS: "3" }, { availableCores: 2 }).workers).toBe(3);
+  });
+
+  it("refuses several workers without Redis, which is what lets a worker resume or stop another's reply", () => {
+    expect(() => loadConfig({ SERVER_WORKERS: "2" })).toThrow("SERVER_WORKERS=2 needs REDIS_URL");
+  });
+
+  it("reads REDIS_URL and the reply bounds, and refuses a URL that is not redis://", () => {
+    const config = loadConfig({ REDIS_URL: "redis://:secret@cache:6380/2", REPLY_RETENTION_MS: "60000", REPLY_MAX_DETACHED_MS: "5000" });
+    expect(config).toMatchObject({ redisUrl: "redis://:secret@cache:6380/2", replyRetentionMs: 60_000, replyMaxDetachedMs: 5_000 });
+    expect(loadConfig({})).toMatchObject({ redisUrl: undefined, replyRetentionMs: 300_000, replyMaxDetachedMs: 600_000 });
+    const load = () => loadConfig({ REDIS_URL: "http://user:secret@cache:6379" });
+    expect(load).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(load).not.toThrow(/secret/);
   });
 
   it("refuses a worker count that is not a whole number from 1 to 64", () => {

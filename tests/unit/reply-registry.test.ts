@@ -11,29 +11,29 @@ function fakeResponse(state: { destroyed?: boolean; writableFinished?: boolean }
 }
 
 describe("createReplyRegistry", () => {
-  it("admits up to the limit and frees a slot when a response closes", () => {
+  it("admits up to the limit and frees a slot when a response closes", async () => {
     const registry = createReplyRegistry({ maxConcurrent: 2 });
     const first = fakeResponse();
-    expect(registry.admit(first)).toHaveProperty("signal");
-    expect(registry.admit(fakeResponse())).toHaveProperty("signal");
-    expect(registry.admit(fakeResponse())).toMatchObject({ code: "overloaded", status: 503, retryAfterSeconds: 1 });
+    expect(await registry.admit(first)).toHaveProperty("signal");
+    expect(await registry.admit(fakeResponse())).toHaveProperty("signal");
+    expect(await registry.admit(fakeResponse())).toMatchObject({ code: "overloaded", status: 503, retryAfterSeconds: 1 });
     first.emit("close");
     expect(registry.active).toBe(1);
-    expect(registry.admit(fakeResponse())).toHaveProperty("signal");
+    expect(await registry.admit(fakeResponse())).toHaveProperty("signal");
   });
 
-  it("aborts a reply whose client left before the response finished", () => {
+  it("aborts a reply whose client left before the response finished", async () => {
     const registry = createReplyRegistry({ maxConcurrent: 5 });
     const res = fakeResponse();
-    const reply = registry.admit(res);
+    const reply = await registry.admit(res);
     if (reply instanceof ContractError) throw reply;
     res.emit("close");
     expect(reply.signal.aborted).toBe(true);
   });
 
-  it("does not hold a slot for a response that already closed", () => {
+  it("does not hold a slot for a response that already closed", async () => {
     const registry = createReplyRegistry({ maxConcurrent: 1 });
-    const reply = registry.admit(fakeResponse({ destroyed: true }));
+    const reply = await registry.admit(fakeResponse({ destroyed: true }));
     expect(reply instanceof ContractError ? reply.code : reply.signal.aborted).toBe(true);
     expect(registry.active).toBe(0);
   });
@@ -41,12 +41,12 @@ describe("createReplyRegistry", () => {
   it("on shutdown refuses new replies, aborts running ones after the grace period, and resolves every caller", async () => {
     const registry = createReplyRegistry({ maxConcurrent: 5 });
     const res = fakeResponse();
-    const reply = registry.admit(res);
+    const reply = await registry.admit(res);
     if (reply instanceof ContractError) throw reply;
     reply.signal.addEventListener("abort", () => res.emit("close"));
     const first = registry.shutDown(20);
     const second = registry.shutDown(20);
-    expect(registry.admit(fakeResponse())).toMatchObject({ code: "server_shutdown", status: 503 });
+    expect(await registry.admit(fakeResponse())).toMatchObject({ code: "server_shutdown", status: 503 });
     await Promise.all([first, second]);
     expect(reply.signal.reason).toMatchObject({ code: "server_shutdown", retryable: true, retryAfterSeconds: 2 });
     expect(registry.active).toBe(0);
