@@ -264,13 +264,14 @@ export interface components {
          *     Model provider errors (JSON status / in a stream, an `error` event): `upstream_auth` (502, the provider rejected our credentials),
          *     `upstream_error` (502, any other provider error), `upstream_rate_limited` (503), `upstream_unavailable` (503),
          *     `upstream_timeout` (504).
-         *     Server: `overloaded` (503, at capacity), `server_shutdown` (503, restarting), `internal` (500).
+         *     Server: `overloaded` (503, at capacity), `server_shutdown` (503, restarting), `storage_unavailable` (503, the
+         *     reply store, Redis, does not answer), `internal` (500).
          *     `x-retryable` lists the codes after which sending the same request again may succeed. In a stream, the `error`
          *     event's `retryable` decides for that one failure; an error answered before a stream starts has no such flag, so
          *     clients go by this list (for example to offer a Retry button).
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "malformed_json" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "not_found" | "upstream_auth" | "upstream_error" | "upstream_rate_limited" | "upstream_unavailable" | "upstream_timeout" | "overloaded" | "server_shutdown" | "internal";
+        ErrorCode: "invalid_request" | "malformed_json" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "not_found" | "upstream_auth" | "upstream_error" | "upstream_rate_limited" | "upstream_unavailable" | "upstream_timeout" | "overloaded" | "server_shutdown" | "storage_unavailable" | "internal";
         /** @description Every error answered before a stream starts. */
         ErrorResponse: {
             error: {

@@ -64,6 +64,7 @@ export const SCHEMA_ENUMS = {
     "upstream_timeout",
     "overloaded",
     "server_shutdown",
+    "storage_unavailable",
     "internal"
   ]
 } as const;
@@ -76,5 +77,6 @@ export const RETRYABLE_ERROR_CODES = [
   "upstream_timeout",
   "overloaded",
   "server_shutdown",
+  "storage_unavailable",
   "internal"
 ] as const;

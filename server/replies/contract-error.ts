@@ -27,6 +27,7 @@ const POLICY_BY_CODE = {
   upstream_unavailable: { status: 503, retryable: true },
   overloaded: { status: 503, retryable: true },
   server_shutdown: { status: 503, retryable: true },
+  storage_unavailable: { status: 503, retryable: true },
   upstream_timeout: { status: 504, retryable: true },
 } as const satisfies Record<ErrorCode, CodePolicy>;
 

@@ -38,6 +38,7 @@ export function createSendMessageOperation({ config, chat, replies, replyLog, me
       "unsupported_media_type",
       "overloaded",
       "server_shutdown",
+      "storage_unavailable",
       "upstream_auth",
       "upstream_error",
       "upstream_rate_limited",

@@ -1,4 +1,5 @@
 import type { Logger } from "../../logger.js";
+import { ContractError } from "../contract-error.js";
 import type { RedisClient } from "./connect-redis.js";
 import { createMemoryReplyLog } from "./create-memory-reply-log.js";
 import { followFromRedis } from "./follow-from-redis.js";
@@ -13,6 +14,26 @@ export interface RedisReplyLogOptions {
   /** How long a generating instance's lease lasts; it renews it every `renewMs`. A reader calls the instance dead after it. */
   leaseMs?: number;
   renewMs?: number;
+}
+
+/**
+ * Longest wait for Redis on a request's path (open, status, stop): node-redis queues commands while it reconnects,
+ * so without a bound a request would hang for as long as Redis is away. Past it, the client gets a retryable 503.
+ */
+const REQUEST_TIMEOUT_MS = 2_000;
+
+function withinRequestTime<T>(pending: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new ContractError("storage_unavailable", "The reply store (Redis) does not answer; retry shortly.", { retryAfterMs: 1_000 })),
+      REQUEST_TIMEOUT_MS,
+    );
+  });
+  const failed = pending.catch((cause: unknown) => {
+    throw new ContractError("storage_unavailable", "The reply store (Redis) failed; retry shortly.", { retryAfterMs: 1_000, cause });
+  });
+  return Promise.race([failed, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A running reply's keys expire this long after its instance last renewed them, so a dead instance leaves nothing behind. */
@@ -72,12 +93,9 @@ export async function createRedisReplyLog({ client, log, retentionMs, leaseMs = 
   const log_: RedisReplyLog = {
     async open(messageId) {
       const keys = replyKeys(messageId);
-      const [created] = await client
-        .multi()
-        .hSetNX(keys.meta, "state", "running")
-        .set(keys.lease, "1", { PX: leaseMs })
-        .pExpire(keys.meta, RUNNING_TTL_MS)
-        .exec();
+      const [created] = await withinRequestTime(
+        client.multi().hSetNX(keys.meta, "state", "running").set(keys.lease, "1", { PX: leaseMs }).pExpire(keys.meta, RUNNING_TTL_MS).exec(),
+      );
       // HSETNX answers 1 when it created the field, 0 when the reply already existed.
       if (Number(created) !== 1) throw new Error(`Reply ${messageId} already has a log`);
       await local.open(messageId);
@@ -107,7 +125,7 @@ export async function createRedisReplyLog({ client, log, retentionMs, leaseMs = 
       const here = await local.status(messageId);
       if (here) return here;
       const keys = replyKeys(messageId);
-      const [state, top] = await Promise.all([client.hGet(keys.meta, "state"), client.xRevRange(keys.events, "+", "-", { COUNT: 1 })]);
+      const [state, top] = await withinRequestTime(Promise.all([client.hGet(keys.meta, "state"), client.xRevRange(keys.events, "+", "-", { COUNT: 1 })]));
       if (state === null || state === undefined) return undefined;
       return { lastId: top[0] ? Number(top[0].id.split("-")[0]) : 0, ended: state === "ended" };
     },
@@ -127,12 +145,11 @@ export async function createRedisReplyLog({ client, log, retentionMs, leaseMs = 
     async requestStop(messageId) {
       if (running.has(messageId)) return local.requestStop(messageId);
       const keys = replyKeys(messageId);
-      const state = await client.hGet(keys.meta, "state");
+      const state = await withinRequestTime(client.hGet(keys.meta, "state"));
       if (state === null || state === undefined) return "unknown";
       if (state === "ended") return "already_ended";
       // The flag first: it is what the generating instance reads every second even if the doorbell is lost.
-      await client.hSet(keys.meta, "stop", "1");
-      await client.publish(STOP_CHANNEL, messageId);
+      await withinRequestTime(client.multi().hSet(keys.meta, "stop", "1").publish(STOP_CHANNEL, messageId).exec());
       return "stopping";
     },
 

@@ -16,6 +16,7 @@ const SENTENCES: Record<ErrorCode, string> = {
   upstream_timeout: "The language model took too long to answer.",
   overloaded: "The chat server is busy.",
   server_shutdown: "The chat server is restarting.",
+  storage_unavailable: "The chat server cannot reach its reply store right now.",
   internal: "Something went wrong on the chat server.",
 };
 
