@@ -47,6 +47,9 @@ function parseTranscript(transcript: string): StreamEvent[] {
 
 const messageExamples = documentedExamples(spec.paths["/api/v1/messages"].post.responses as Record<string, ResponseObject>);
 const healthExamples = documentedExamples(spec.paths["/api/v1/health"].get.responses as Record<string, ResponseObject>);
+const resumeExamples = documentedExamples(spec.paths["/api/v1/messages/{messageId}/events"].get.responses as Record<string, ResponseObject>);
+const stopExamples = documentedExamples(spec.paths["/api/v1/messages/{messageId}/stop"].post.responses as Record<string, ResponseObject>);
+const MESSAGE_ID = "msg_0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
 let prism: PrismProcess;
 const responses: { url: string; status: number; violations: string | null }[] = [];
@@ -148,6 +151,27 @@ describe("the SDK against the Prism mock of the contract", () => {
 
   it.each(healthExamples.filter((example) => example.status === 200))("getHealth returns the example $name exactly", async ({ name, value }) => {
     await expect(clientPreferring(`example=${name}`).getHealth()).resolves.toEqual(value);
+  });
+
+  it.each(resumeExamples.filter((example) => example.mediaType === "text/event-stream"))(
+    "resumeMessage parses the SSE example $name into exactly the events it documents, sending an id Prism accepts",
+    async ({ name, value }) => {
+      const expected = parseTranscript(value as string);
+      const received = await collect(clientPreferring(`example=${name}`).resumeMessage(MESSAGE_ID, { lastEventId: "2" }));
+      expect(received).toEqual(expected);
+    },
+  );
+
+  it("resumeMessage throws the documented 404 for an expired reply", async () => {
+    const error = await collect(clientPreferring("code=404").resumeMessage(MESSAGE_ID)).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ status: 404, body: resumeExamples.find((example) => example.status === 404)!.value });
+  });
+
+  it.each(stopExamples.filter((example) => example.status === 200))("stopMessage returns the example $name exactly", async ({ name, value }) => {
+    await expect(clientPreferring(`example=${name}`).stopMessage(MESSAGE_ID)).resolves.toEqual(value);
   });
 
   it("makes requests Prism accepts for a body at every documented bound", async () => {
