@@ -58,6 +58,15 @@ describe("unreadable saved data", () => {
       }),
       "conversation 0: message 0 has an unknown state",
     ],
+    [
+      "a reply whose server id is not a string",
+      JSON.stringify({
+        version: "1.1.0",
+        activeConversationId: null,
+        conversations: [{ ...conversation("c", "2026-01-01T00:00:00.000Z", "x"), messages: [{ ...conversation("c", "", "x").messages[1]!, messageId: 42 }] }],
+      }),
+      "conversation 0: message 0 has a server id that is not a string",
+    ],
     ["a future schema version", '{"version":"2.0.0","conversations":[],"folders":[]}', 'its schema version "2.0.0" is unknown to this version of the app'],
   ])("as %s is copied with its exact text to a dated backup key, and only then replaced", (_name, raw, reason) => {
     const storage = createMemoryStorage();

@@ -69,6 +69,31 @@ describe("reading a 1.0.0 message list", () => {
   });
 });
 
+describe("reading 1.1.0 with the fields of resumable replies", () => {
+  it("keeps a reply's server id and last event id, which older versions read past, and migrates nothing", () => {
+    const reply = { id: "r", role: "assistant", content: "Half a", state: "streaming", createdAt: "2026-01-01T00:00:01.000Z" } as const;
+    const state: StoredStateV1_1 = {
+      version: "1.1.0",
+      activeConversationId: "c",
+      conversations: [
+        {
+          id: "c",
+          title: "Resumable",
+          createdAt: "2026-01-01T00:00:00.000Z",
+          updatedAt: "2026-01-01T00:00:01.000Z",
+          draft: "",
+          messages: [
+            { id: "q", role: "user", content: "Hi", state: "complete", createdAt: "2026-01-01T00:00:00.000Z" },
+            { ...reply, messageId: "msg_0123456789abcdef0123456789abcdef", lastEventId: "2" },
+          ],
+        },
+      ],
+    };
+
+    expect(readStoredState(JSON.stringify(state))).toEqual({ kind: "ok", state });
+  });
+});
+
 describe("starting the app on 1.0.0 data", () => {
   it("writes the migrated 1.1.0 state back at once and tells the person it was converted", () => {
     const { storage, store } = startStore(FIXTURE_TEXT);

@@ -5,9 +5,11 @@ export type MessageRole = Exclude<ChatTurn["role"], "system">;
 
 /**
  * Where a message stands:
- * - `streaming`: the reply is still arriving (also what a reply interrupted by a reload was, until it is loaded back).
+ * - `streaming`: the reply is still being written: arriving, queued for a connection, or generating on the server while
+ *   this page does not read it (a conversation out of view, a reload under way).
  * - `complete`: the server sent `complete`.
- * - `stopped`: the user pressed Stop; the text is what arrived until then.
+ * - `stopped`: Stop was pressed (here: the text is what arrived until then; in another tab: the server's `complete`
+ *   with `finishReason: "cancelled"` carries the text so far).
  * - `error`: the reply failed; the text is what arrived before the failure, and `failure` says why.
  */
 export type MessageState = "streaming" | "complete" | "stopped" | "error";
@@ -48,4 +50,14 @@ export interface ChatMessage {
   stats?: ReplyStats;
   /** The model that wrote an assistant reply, as the server named it. */
   model?: string;
+  /**
+   * The server's id for an assistant reply (`X-Message-Id`, `complete.messageId`), once it named it: what any page
+   * re-attaches to (`resumeMessage`) or stops (`stopMessage`) while the reply is `streaming`.
+   */
+  messageId?: string;
+  /**
+   * The id of the last event whose effect `content` holds, while the reply is `streaming`: re-attaching asks for the
+   * events after it, so the text neither misses nor repeats a token. Dropped when the reply ends.
+   */
+  lastEventId?: string;
 }

@@ -17,6 +17,9 @@ function invalidMessage(value: unknown, index: number): string | null {
   if (!isString(value.content)) return `message ${index} has no text`;
   if (!MESSAGE_STATES.includes(value.state as MessageState)) return `message ${index} has an unknown state`;
   if (!isString(value.createdAt)) return `message ${index} has no date`;
+  // Optional (older saves lack them), but a page acts on them: it re-attaches to the reply they name.
+  if (value.messageId !== undefined && !isString(value.messageId)) return `message ${index} has a server id that is not a string`;
+  if (value.lastEventId !== undefined && !isString(value.lastEventId)) return `message ${index} has a last event id that is not a string`;
   return null;
 }
 
