@@ -178,7 +178,7 @@ describe("after a reload", () => {
     expect(reloaded.conversations.map((c) => c.toStored())).toEqual(store.conversations.map((c) => c.toStored()));
   });
 
-  it("shows a reply that was still streaming as interrupted by the reload, keeping the text that had arrived", async () => {
+  it("shows a reply saved streaming without the server's id (by an older version) as interrupted by the reload, keeping its text", async () => {
     upstream.enqueue({ tokens: Array.from({ length: 50 }, (_, index) => `p${index} `), delayMs: 20 });
     let savedAtPagehide: string | null = null;
     let partial = "";
@@ -194,8 +194,13 @@ describe("after a reload", () => {
     store.session.stop(); // the old tab is gone
     await sending;
 
+    // What a version that did not keep the server's id saved: nothing to re-attach to.
+    const old = JSON.parse(savedAtPagehide!) as StoredStateV1_1;
+    delete old.conversations[0]!.messages[1]!.messageId;
+    delete old.conversations[0]!.messages[1]!.lastEventId;
     const reopened = createMemoryStorage();
-    reopened.setItem(STORAGE_KEY, savedAtPagehide!);
+    reopened.setItem(STORAGE_KEY, JSON.stringify(old));
+    const calls = upstream.requests.length;
     const { store: reloaded } = startStore(reopened);
 
     const reply = reloaded.active.messages[1]!;
@@ -208,6 +213,7 @@ describe("after a reload", () => {
     });
     expect(reloaded.session.status).toBe("ready");
     expect(reloaded.session.lastReply, "it can be regenerated").toBe(reply);
+    expect(upstream.requests.length, "nothing is asked of the server").toBe(calls);
   });
 });
 

@@ -6,7 +6,8 @@
  */
 import type { ChatClient } from "../../sdk/index.js";
 import type { ChatMessage } from "../../web/src/lib/chat/chat-message.js";
-import { ChatSession, type ChangeKind, type ChatStatus } from "../../web/src/lib/chat/chat-session.svelte.js";
+import { ChatSession, type ChangeKind } from "../../web/src/lib/chat/chat-session.svelte.js";
+import type { ChatStatus } from "../../web/src/lib/chat/chat-status.js";
 import { Conversation } from "../../web/src/lib/chat/conversation.svelte.js";
 import type { StoredConversation } from "../../web/src/lib/storage/storage-schema.js";
 

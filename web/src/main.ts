@@ -3,6 +3,8 @@ import { createChatClient } from "streaming-chat/sdk";
 import App from "./App.svelte";
 import { createBenchProbe } from "./lib/bench/create-bench-probe.js";
 import { ChatStore } from "./lib/chat/chat-store.svelte.js";
+import { createMemoryLocks } from "./lib/slots/create-memory-locks.js";
+import { createStreamSlots } from "./lib/slots/create-stream-slots.js";
 import { renderMarkdown } from "./lib/markdown/render-markdown.js";
 import { createConversationStorage } from "./lib/storage/create-conversation-storage.js";
 import { STORAGE_KEY } from "./lib/storage/storage-schema.js";
@@ -13,9 +15,13 @@ const probe = new URLSearchParams(location.search).has("bench") ? createBenchPro
 
 const store = new ChatStore({
   // Same origin: `npm start` serves this page and the API together, and `npm run dev` proxies /api.
-  client: createChatClient(),
+  // The sessions reconnect dropped replies themselves, so the status bar can say "Reconnecting…" meanwhile (the
+  // SDK's own reconnecting reports nothing until it gives up).
+  client: createChatClient({ reconnect: { maxAttempts: 0 } }),
   storage: createConversationStorage(() => localStorage),
   onToken: probe?.recordToken,
+  // Web Locks count open streams across every tab of the origin; without them, each tab counts its own.
+  slots: createStreamSlots("locks" in navigator ? navigator.locks : createMemoryLocks()),
 });
 // A closing tab or a reload mid-reply keeps the text that had arrived (saved batches are up to a second old).
 // `beforeunload` comes before the browser cancels the page's requests; `pagehide` also covers mobile tab kills.

@@ -1,17 +1,18 @@
-import type { ChatClient } from "streaming-chat/sdk";
-import { ChatSdkError, MAX_MESSAGE_LENGTH } from "streaming-chat/sdk";
+import type { ChatClient, ReconnectOptions } from "streaming-chat/sdk";
+import { MAX_MESSAGE_LENGTH } from "streaming-chat/sdk";
+import { createMemoryLocks } from "../slots/create-memory-locks.js";
+import { createStreamSlots, type StreamSlots } from "../slots/create-stream-slots.js";
+import { titleFromText } from "../storage/read-stored-state.js";
 import type { ChatMessage, MessageFailure, ReplyStats } from "./chat-message.js";
+import { ATTACHED_STATUSES, type ChatStatus } from "./chat-status.js";
 import type { Conversation } from "./conversation.svelte.js";
 import { UNTITLED } from "./conversation.svelte.js";
 import { createId } from "./create-id.js";
+import { driveReply, moveOutOfView, stopOnServer, type ReplyHost } from "./drive-reply.js";
 import { isoNow } from "./iso-now.js";
-import { describeErrorEvent, describeThrown, interruptedByReload } from "./describe-failure.js";
+import { ReplyRun, type RunOrigin } from "./reply-run.js";
 import { ReplyTimer } from "./reply-stats.js";
-import { titleFromText } from "../storage/read-stored-state.js";
 import { toSendMessageRequest } from "./to-send-message-request.js";
-
-/** What the session is doing: the status bar shows it. */
-export type ChatStatus = "ready" | "sending" | "streaming" | "error";
 
 /** Why the conversation changed: `structure` changes are saved at once, `content` (tokens, drafts) in batches. */
 export type ChangeKind = "structure" | "content";
@@ -27,12 +28,18 @@ export interface ChatSessionDeps {
   onToken?: (reply: ChatMessage) => void;
   /** True while the page is being closed or reloaded (the browser then cancels the request itself). */
   isLeaving?: () => boolean;
+  /** The browser-wide cap on open reply streams, shared by every session of every tab. Default: this session's own. */
+  slots?: StreamSlots;
+  /** How a dropped connection is retried (attempts, first wait, longest wait). */
+  reconnect?: ReconnectOptions;
 }
 
 /**
- * One conversation's exchange with the server: sends messages, streams the reply into the conversation token by
- * token, and stops, retries, regenerates or resends on request. Text already received is never discarded by a
- * failure: the reply keeps it and is marked `error` or `stopped`.
+ * One conversation's exchange with the server: sends messages and streams the reply into the conversation token by
+ * token; stops, retries, regenerates or resends on request. Replies are resumable: the server keeps generating one
+ * whatever happens to the connection, so this page can let go of it (conversation out of view, no stream slot free)
+ * and re-attach later, after a dropped connection, a reload, or from another tab. Text already received is never
+ * discarded by a failure: the reply keeps it and is marked `error` or `stopped`.
  */
 export class ChatSession {
   status = $state<ChatStatus>("ready");
@@ -44,17 +51,46 @@ export class ChatSession {
   readonly conversation: Conversation;
   readonly #deps: ChatSessionDeps;
   readonly #now: () => number;
-  #abort: AbortController | null = null;
+  /** The reply in progress; runs that only tidy up after Stop are no longer here. */
+  #run: ReplyRun | null = null;
+  #inView = true;
+  readonly #host: ReplyHost;
 
   constructor(deps: ChatSessionDeps) {
     this.#deps = deps;
     this.conversation = deps.conversation;
     this.#now = deps.now ?? (() => performance.now());
+    this.#host = {
+      client: deps.client,
+      slots: deps.slots ?? createStreamSlots(createMemoryLocks()),
+      reconnect: deps.reconnect,
+      inView: () => this.#inView,
+      isLeaving: () => deps.isLeaving?.() ?? false,
+      setStatus: (run, status) => {
+        if (this.#run === run) this.status = status;
+      },
+      tokenApplied: (run) => {
+        if (run.timer && this.#run === run) this.stats = run.timer.stats();
+        deps.onChange("content");
+        deps.onToken?.(run.reply);
+      },
+      named: () => {
+        // Saved at once, and the conversation touched so other tabs take this copy in: any page can now re-attach.
+        this.conversation.touch();
+        deps.onChange("structure");
+      },
+      ended: (run) => this.#end(run),
+    };
   }
 
-  /** True while a reply is being requested or streamed. */
+  /** True while a reply is in progress: requested, queued, streaming, reconnecting, or generating unread. */
   get busy(): boolean {
-    return this.status === "sending" || this.status === "streaming";
+    return this.status !== "ready" && this.status !== "error";
+  }
+
+  /** True while this page reads the reply, or is about to. */
+  get attached(): boolean {
+    return ATTACHED_STATUSES.includes(this.status);
   }
 
   /** The last message if it is an assistant reply that can be retried or regenerated. */
@@ -73,13 +109,23 @@ export class ChatSession {
     }
     conversation.messages.push({ id: createId(), role: "user", content: content.slice(0, MAX_MESSAGE_LENGTH), state: "complete", createdAt: isoNow() });
     conversation.draft = "";
-    await this.#streamReply();
+    await this.#startReply();
     return true;
   }
 
-  /** Aborts the reply in progress; it keeps what arrived and is marked `stopped`. The server then stops the model. */
+  /**
+   * Ends the reply in progress for the person at once: it keeps what arrived and is marked `stopped`. The server is
+   * asked to stop generating it (wherever it runs, so every tab following it sees it end); if that request fails,
+   * the reply is stopped here all the same.
+   */
   stop(): void {
-    this.#abort?.abort();
+    const run = this.#run;
+    if (!run) return;
+    run.stopped = true;
+    if (run.reply.state === "streaming") run.reply.state = "stopped";
+    this.#end(run);
+    // Before the server named the reply there is nothing to stop yet: the run does it as soon as the name arrives.
+    if (run.reply.messageId !== undefined) stopOnServer(run, this.#deps.client, run.reply.messageId);
   }
 
   /**
@@ -89,10 +135,11 @@ export class ChatSession {
   async regenerate(): Promise<boolean> {
     if (this.busy || !this.lastReply) return false;
     const previous = $state.snapshot(this.conversation.messages.pop()!);
-    await this.#streamReply();
-    const attempt = this.conversation.messages.at(-1)!;
-    if (attempt.content === "" && (attempt.state === "error" || attempt.state === "stopped") && previous.content !== "") {
-      this.conversation.messages[this.conversation.messages.length - 1] = previous;
+    const attempt = await this.#startReply();
+    const messages = this.conversation.messages;
+    const last = messages.length - 1;
+    if (messages[last] === attempt && attempt.content === "" && (attempt.state === "error" || attempt.state === "stopped") && previous.content !== "") {
+      messages[last] = previous;
       this.regenerateFailure = attempt.failure ?? null;
       this.#deps.onChange("structure");
     }
@@ -106,80 +153,82 @@ export class ChatSession {
     if (this.busy || content === "" || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
     this.conversation.messages.splice(index + 1);
     this.conversation.messages[index]!.content = content.slice(0, MAX_MESSAGE_LENGTH);
-    await this.#streamReply();
+    await this.#startReply();
     return true;
   }
 
-  async #streamReply(): Promise<void> {
-    const { client, onChange, onToken } = this.#deps;
+  /**
+   * Re-attaches to the conversation's reply that is still generating on the server: found `streaming` on load, or in
+   * another tab's save. Only a reply the server had named can be found again; nothing happens for any other.
+   */
+  adopt(origin: Exclude<RunOrigin, "sent">): void {
+    const reply = this.conversation.messages.at(-1);
+    if (this.#run || reply?.role !== "assistant" || reply.state !== "streaming" || reply.messageId === undefined) return;
+    const run = new ReplyRun(reply, origin);
+    this.#run = run;
+    this.stats = null;
+    this.status = this.#inView ? "streaming" : "detached";
+    void driveReply(run, this.#host);
+  }
+
+  /** Lets go of the reply without changing it: another tab's newer copy of the conversation replaces it. */
+  cancel(): void {
+    const run = this.#run;
+    if (!run) return;
+    run.cancelled = true;
+    run.interrupt("cancel");
+    run.close();
+    run.settle();
+    this.#run = null;
+    this.status = "ready";
+  }
+
+  /**
+   * Whether the conversation is on screen. A reply in view may take any stream slot; out of view it keeps reading
+   * only on a slot shared with other such replies, and otherwise lets go of its stream (the server keeps generating)
+   * until it is shown again or such a slot frees.
+   */
+  setInView(inView: boolean): void {
+    if (this.#inView === inView) return;
+    this.#inView = inView;
+    const run = this.#run;
+    if (!run || run.posting) return;
+    if (!run.lease) run.interrupt("view");
+    else if (!inView && (!run.lease.shared || !run.claimed)) void moveOutOfView(run, this.#host);
+  }
+
+  /** Pushes an empty reply and streams it; resolves with the reply once the person has seen it end. */
+  async #startReply(): Promise<ChatMessage> {
     const conversation = this.conversation;
     const request = toSendMessageRequest(conversation.messages, conversation.id);
     conversation.messages.push({ id: createId(), role: "assistant", content: "", state: "streaming", createdAt: isoNow() });
-    // The proxy, not the object pushed: writes through it are what the components see.
-    const reply = conversation.messages.at(-1)!;
-    const abort = new AbortController();
-    const timer = new ReplyTimer(this.#now);
-    // Our own correlation id (the server adopts it), so even a failure reported mid-stream can quote it.
-    const requestId = createId();
-    this.#abort = abort;
+    const run = new ReplyRun(conversation.messages.at(-1)!, "sent", new ReplyTimer(this.#now));
+    this.#run = run;
     this.regenerateFailure = null;
     this.status = "sending";
-    this.stats = timer.stats();
+    this.stats = run.timer!.stats();
     conversation.touch();
-    onChange("structure");
+    this.#deps.onChange("structure");
+    void driveReply(run, this.#host, request);
+    await run.ended;
+    return run.reply;
+  }
 
-    try {
-      for await (const event of client.streamMessage(request, { signal: abort.signal, requestId })) {
-        if (event.type === "token") {
-          if (timer.token()) this.status = "streaming";
-          reply.content += event.data.content;
-          this.stats = timer.stats();
-          onChange("content");
-          onToken?.(reply);
-        } else if (event.type === "complete") {
-          reply.content = event.data.content;
-          reply.state = "complete";
-          reply.model = event.data.model.name;
-          this.status = "ready";
-          // Saved now, not after the connection closes: a tab closed in between must not keep it as streaming.
-          onChange("structure");
-        } else {
-          // The server's partialContent is every token it sent: the authoritative text of what the model wrote.
-          if (event.data.partialContent.length >= reply.content.length) reply.content = event.data.partialContent;
-          reply.state = "error";
-          reply.failure = describeErrorEvent(event.data, requestId);
-          this.status = "error";
-          onChange("structure");
-        }
-      }
-      if (reply.state === "streaming")
-        throw new ChatSdkError("stream_interrupted", "The stream ended without a final event.", { partialContent: reply.content });
-    } catch (error) {
-      if (reply.state !== "streaming") {
-        // A final event already arrived (e.g. Stop pressed as `complete` landed): it stands.
-      } else if (abort.signal.aborted) {
-        reply.state = "stopped";
-        this.status = "ready";
-      } else if (this.#deps.isLeaving?.()) {
-        reply.state = "error";
-        reply.failure = interruptedByReload();
-        this.status = "error";
-      } else {
-        if (error instanceof ChatSdkError && error.partialContent.length > reply.content.length) reply.content = error.partialContent;
-        reply.state = "error";
-        reply.failure = { requestId, ...describeThrown(error) };
-        this.status = "error";
-      }
-    } finally {
-      reply.stats = timer.stats();
-      // A new reply may have started already (Send re-enables at `complete`, before this connection closes):
-      // its Stop and its stats must not be cleared by this one.
-      if (this.#abort === abort) {
-        this.#abort = null;
-        this.stats = reply.stats;
-      }
-      conversation.touch();
-      onChange("structure");
+  /** The person sees the reply's end: status, stats, and a save at once. */
+  #end(run: ReplyRun): void {
+    if (!run.settle()) return;
+    const { reply, timer } = run;
+    delete reply.lastEventId;
+    if (timer) reply.stats = timer.stats();
+    run.releaseLease();
+    // A new reply may have started already (Stop, or Send re-enabled at `complete` before this connection closed):
+    // its status and its stats must not be cleared by this one.
+    if (this.#run === run) {
+      this.#run = null;
+      this.status = reply.state === "error" ? "error" : "ready";
+      if (timer) this.stats = reply.stats ?? null;
     }
+    this.conversation.touch();
+    this.#deps.onChange("structure");
   }
 }

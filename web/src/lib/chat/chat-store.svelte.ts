@@ -1,4 +1,6 @@
-import type { ChatClient, ModelInfo } from "streaming-chat/sdk";
+import type { ChatClient, ModelInfo, ReconnectOptions } from "streaming-chat/sdk";
+import { createMemoryLocks } from "../slots/create-memory-locks.js";
+import { createStreamSlots, type StreamSlots } from "../slots/create-stream-slots.js";
 import type { ConversationStorage } from "../storage/create-conversation-storage.js";
 import type { StorageNotice } from "../storage/storage-notice.js";
 import { readStoredState } from "../storage/read-stored-state.js";
@@ -16,12 +18,24 @@ export interface ChatStoreDeps {
   /** Passed to every session (the rendering benchmark's probe). */
   onToken?: (reply: ChatMessage) => void;
   now?: () => number;
+  /**
+   * The browser-wide cap on open reply streams (`createStreamSlots(navigator.locks)` in the app, so every tab counts
+   * against it). Default: a cap for this store alone.
+   */
+  slots?: StreamSlots;
+  /** How sessions retry a dropped connection. */
+  reconnect?: ReconnectOptions;
 }
 
-/** Replies cut off by a reload or a closed tab are loaded as failed, with the text that had arrived. */
+/**
+ * Replies found `streaming` on load that cannot be re-attached (saved before the server named them, or by a version
+ * that did not keep the name) were cut off by a reload or a closed tab: they are shown as failed, with their text.
+ * One the server named is re-attached instead (see {@link ChatSession.adopt}).
+ */
 function settleInterrupted(conversation: Conversation): void {
+  const last = conversation.messages.at(-1);
   for (const message of conversation.messages) {
-    if (message.state !== "streaming") continue;
+    if (message.state !== "streaming" || (message === last && message.role === "assistant" && message.messageId !== undefined)) continue;
     message.state = "error";
     message.failure = interruptedByReload();
   }
@@ -29,7 +43,8 @@ function settleInterrupted(conversation: Conversation): void {
 
 /**
  * Every conversation, which one is open, and saving them to LocalStorage. Each conversation has its own
- * {@link ChatSession}, so a reply keeps streaming into its conversation while the user looks at another.
+ * {@link ChatSession}, so a reply keeps generating for its conversation while the user looks at another: read while a
+ * stream slot for replies out of view is free, else left to the server until the conversation is shown again.
  */
 export class ChatStore {
   conversations = $state<Conversation[]>([]);
@@ -59,9 +74,11 @@ export class ChatStore {
    * only the conversation that is streaming, not every conversation in storage, once a second.
    */
   readonly #savedJson = new WeakMap<Conversation, string>();
+  readonly #slots: StreamSlots;
 
   constructor(deps: ChatStoreDeps) {
     this.#deps = deps;
+    this.#slots = deps.slots ?? createStreamSlots(createMemoryLocks());
     const { state, notice } = deps.storage.load();
     this.notice = notice;
     this.conversations = (state?.conversations ?? []).map((stored) => new Conversation(stored));
@@ -72,6 +89,9 @@ export class ChatStore {
     for (const conversation of this.conversations) this.sessionFor(conversation);
     this.activeId =
       state?.activeConversationId && this.conversations.some((c) => c.id === state.activeConversationId) ? state.activeConversationId : this.sorted[0]!.id;
+    this.#showActive();
+    // Replies still generating when the last page closed: re-attached, the one in view at once, the others as slots allow.
+    for (const conversation of this.conversations) this.sessionFor(conversation).adopt("loaded");
     // A migration is only worth keeping once it is written in the new layout; unreadable data, once copied aside,
     // is replaced at once, so the next load does not copy it again (and again, until storage is full).
     if (notice?.kind === "migrated" || notice?.kind === "corrupt") this.save();
@@ -101,7 +121,10 @@ export class ChatStore {
         onToken: this.#deps.onToken,
         now: this.#deps.now,
         isLeaving: () => this.#leaving,
+        slots: this.#slots,
+        reconnect: this.#deps.reconnect,
       });
+      session.setInView(conversation.id === this.activeId);
       this.#sessions.set(conversation.id, session);
     }
     return session;
@@ -116,6 +139,7 @@ export class ChatStore {
       this.sessionFor(conversation);
     }
     this.activeId = conversation.id;
+    this.#showActive();
     this.#dirty = true;
     this.save();
     return conversation;
@@ -124,6 +148,7 @@ export class ChatStore {
   select(id: string): void {
     if (!this.conversations.some((conversation) => conversation.id === id)) return;
     this.activeId = id;
+    this.#showActive();
     this.#dirty = true;
     this.save();
   }
@@ -154,6 +179,7 @@ export class ChatStore {
       this.sessionFor(fresh);
     }
     if (this.activeId === id) this.activeId = this.sorted[0]!.id;
+    this.#showActive();
     this.save();
   }
 
@@ -206,7 +232,9 @@ export class ChatStore {
 
   /**
    * Another tab saved (a `storage` event): takes in its new conversations and its newer versions of ours, so this
-   * tab shows them and its own next save keeps them. A conversation streaming here keeps this tab's version.
+   * tab shows them and its own next save keeps them. A conversation whose reply this tab reads keeps this tab's
+   * version. A reply the other tab is streaming is followed here too (read-only, as for a reload), so it shows live
+   * in both.
    */
   mergeFromStorage(raw: string | null): void {
     const result = readStoredState(raw);
@@ -217,15 +245,25 @@ export class ChatStore {
         if (this.#deleted.has(stored.id)) continue;
         const conversation = new Conversation(stored);
         this.conversations.push(conversation);
-        this.sessionFor(conversation);
-      } else if (!this.sessionFor(mine).busy && stored.updatedAt > mine.updatedAt) {
+        this.sessionFor(conversation).adopt("followed");
+      } else if (!this.sessionFor(mine).attached && stored.updatedAt > mine.updatedAt) {
+        const session = this.sessionFor(mine);
+        // A reply left to the server here may have moved on (or ended) in the other tab: its copy is the newer one.
+        session.cancel();
         mine.title = stored.title;
         mine.draft = stored.draft;
         mine.messages = stored.messages;
         mine.updatedAt = stored.updatedAt;
         this.#savedJson.delete(mine);
+        session.adopt("followed");
       }
     }
+  }
+
+  /** Tells every session whether its conversation is the one on screen (see {@link ChatSession.setInView}). */
+  #showActive(): void {
+    const activeId = this.active.id;
+    for (const conversation of this.conversations) this.sessionFor(conversation).setInView(conversation.id === activeId);
   }
 
   dismissNotice(): void {

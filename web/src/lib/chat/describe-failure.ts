@@ -34,6 +34,18 @@ export function interruptedByReload(): MessageFailure {
   };
 }
 
+/**
+ * For a reply this page lost track of (its connection broke, or its conversation was out of view) and the server no
+ * longer knows when it comes back for the rest: it expired, or the server restarted without a shared store.
+ */
+export function replyExpired(): MessageFailure {
+  return {
+    code: "stream_interrupted",
+    message: "The rest of this reply could not be fetched: the server no longer has it. The text above is what had arrived.",
+    retryable: true,
+  };
+}
+
 /** From an `error` event the server sent mid-reply. */
 export function describeErrorEvent(event: ErrorEvent, requestId?: string): MessageFailure {
   return {
