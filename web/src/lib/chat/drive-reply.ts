@@ -173,7 +173,8 @@ function apply(run: ReplyRun, host: ReplyHost, event: StreamEvent): boolean {
   const ended = applyStreamEvent(run.reply, event, run.requestId);
   if (event.type === "token") {
     run.timer?.token();
-    host.setStatus(run, "streaming");
+    // A queued reply's POST may bring a token before it lets go: it stays shown as queued.
+    if (run.lease) host.setStatus(run, "streaming");
     host.tokenApplied(run);
   }
   // Ended now, not after the connection closes: a tab closed in between must not keep it as streaming.
