@@ -30,12 +30,15 @@ export function createMemoryLocks(): Locks {
 
   function release(name: string): void {
     held.delete(name);
-    waiting.get(name)?.shift()?.();
+    const queue = waiting.get(name);
+    // Names come and go (one per reply): an empty queue is not kept.
+    if (queue?.length === 0) waiting.delete(name);
+    queue?.shift()?.();
   }
 
   function grant(name: string, callback: (lock: HeldLock | null) => unknown): Promise<unknown> {
     held.add(name);
-    // As in the browser, the callback runs in a later task, never inside the request call.
+    // As in the browser, the callback runs later, never inside the request call.
     return Promise.resolve()
       .then(() => callback({ name }))
       .finally(() => release(name));
@@ -44,10 +47,10 @@ export function createMemoryLocks(): Locks {
   return {
     request(name, { ifAvailable = false, signal }, callback) {
       if (signal?.aborted) return Promise.reject(signal.reason as Error);
+      if (!held.has(name) && !waiting.get(name)?.length) return grant(name, callback);
+      if (ifAvailable) return Promise.resolve().then(() => callback(null));
       const queue = waiting.get(name) ?? [];
       waiting.set(name, queue);
-      if (!held.has(name) && queue.length === 0) return grant(name, callback);
-      if (ifAvailable) return Promise.resolve().then(() => callback(null));
       return new Promise((resolve, reject) => {
         const onAbort = () => {
           queue.splice(queue.indexOf(turn), 1);
