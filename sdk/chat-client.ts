@@ -52,6 +52,14 @@ export interface StreamMessageOptions extends RequestOptions {
    * `resumable`, else false.
    */
   resumable?: boolean;
+  /**
+   * Called once, when the answer's headers arrive (before the first event, which may be long after with a model that
+   * thinks first): the reply's id, so it can be saved or stopped at once, and the request id.
+   *
+   * @example
+   * client.streamMessage(request, { resumable: true, onOpen: ({ messageId }) => save({ messageId }) });
+   */
+  onOpen?: (opened: { messageId: string | undefined; requestId: string | undefined }) => void;
 }
 
 /**

@@ -79,6 +79,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
         const opened = await openEventStream(result, "POST", pathOf(result.response, "/api/v1/messages"));
         const { messageId } = opened;
         setMessageId(messageId);
+        callOptions.onOpen?.({ messageId, requestId: opened.requestId });
         // Without an id there is nothing to resume: read this one connection, as a plain stream.
         if (!resumable || messageId === undefined) return yield* parseEventStream(opened.body, { signal, requestId: opened.requestId });
         yield* followResumableStream(opened, {

@@ -67,6 +67,14 @@ describe("streamMessage with resumable: true", () => {
     expect(seen).toEqual([`token:${MESSAGE_ID}`, `complete:${MESSAGE_ID}`]);
   });
 
+  it("tells onOpen the reply's id and the request id once, when the headers arrive, before any event", async () => {
+    const { client } = clientOfReply(() => replyStream([tokenFrame(1, "a"), completeFrame(2, "a")], "close", { "x-request-id": "req-1" }));
+    const order: string[] = [];
+    const stream = client.streamMessage({ message: "hi" }, { resumable: true, onOpen: (opened) => order.push(`open:${opened.messageId}:${opened.requestId}`) });
+    for await (const event of stream) order.push(event.type);
+    expect(order).toEqual([`open:${MESSAGE_ID}:req-1`, "token", "complete"]);
+  });
+
   it("reconnects after the body breaks mid-stream, asking for the events after the last one it yielded", async () => {
     const { client, resumeRequests } = clientOfReply(
       () => breaks(tokenFrame(1, "Hel"), tokenFrame(2, "lo")),
