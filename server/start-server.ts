@@ -5,7 +5,7 @@ import { isClusterMessage, type DrainingMessage } from "./cluster/cluster-messag
 import { createWorkerMetricsSource } from "./cluster/cluster-metrics.js";
 import { createPrimaryReplySlots } from "./cluster/reply-slots.js";
 import type { Config } from "./config.js";
-import type { Logger } from "./logger.js";
+import { exitAfterFlushingLogs, type Logger } from "./logger.js";
 import { createReplyLog, type OwnedReplyLog } from "./replies/reply-log/create-reply-log.js";
 import { createReplyRegistry } from "./replies/reply-registry.js";
 
@@ -27,7 +27,7 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
   } catch (error) {
     // One clear line and a clean exit: a process manager's restarts should not fill the log with stack traces.
     logger.fatal(error instanceof Error ? error.message : String(error));
-    process.exit(1);
+    return exitAfterFlushingLogs(logger, 1);
   }
   const chat = createChatModel(config);
   // In a cluster the primary counts every worker's replies, so the limit is the whole server's.
@@ -53,7 +53,7 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
   });
   server.on("error", (error) => {
     logger.fatal({ err: error }, `Cannot listen on port ${config.port}`);
-    process.exit(1);
+    exitAfterFlushingLogs(logger, 1);
   });
 
   /**
@@ -64,11 +64,12 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
   async function shutDown(reason: string): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
+    // Not unref()-ed: whatever else happens (a shutdown step that throws, a log destination that blocks), this ends it.
     setTimeout(() => {
       logger.warn({ activeReplies: replies.active }, "replies still open after the grace period and hard stop; closing them");
       server.closeAllConnections();
-      process.exit(0);
-    }, config.shutdownGraceMs + SHUTDOWN_HARD_STOP_MS).unref();
+      exitAfterFlushingLogs(logger, 0);
+    }, config.shutdownGraceMs + SHUTDOWN_HARD_STOP_MS);
     server.close();
     server.closeIdleConnections();
     const details = { signal: reason, activeReplies: replies.active, graceMs: config.shutdownGraceMs };
@@ -82,7 +83,7 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
     await replyLog.close();
     server.closeAllConnections();
     logger.info("all replies ended; exiting");
-    process.exit(0);
+    exitAfterFlushingLogs(logger, 0);
   }
   // A second signal means "now": no more waiting. Only signals count: in a terminal, Ctrl-C reaches a worker both
   // directly (same process group) and as the primary's shutdown message, and that is still one request to stop.

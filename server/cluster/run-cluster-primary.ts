@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import cluster, { type Worker } from "node:cluster";
 import type { Config } from "../config.js";
-import type { Logger } from "../logger.js";
+import { exitAfterFlushingLogs, type Logger } from "../logger.js";
 import { DEMO_WARNING, SHUTDOWN_HARD_STOP_MS } from "../start-server.js";
 import { isClusterMessage, type ShutdownMessage } from "./cluster-messages.js";
 import { serveClusterMetrics } from "./cluster-metrics.js";
@@ -64,7 +64,7 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
     }
     if (Object.keys(cluster.workers ?? {}).length === 0) {
       logger.info({ failedExits }, "all workers exited; exiting");
-      process.exit(failedExits === 0 ? 0 : 1);
+      exitAfterFlushingLogs(logger, failedExits === 0 ? 0 : 1);
     }
   });
 
@@ -79,10 +79,11 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
       () => {
         logger.warn({ workers: Object.keys(cluster.workers ?? {}).length }, "workers still running after their hard stop; killing them");
         for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGKILL");
-        process.exit(1);
+        exitAfterFlushingLogs(logger, 1);
       },
+      // Not unref()-ed: this is what guarantees the primary ends, whatever its workers or its stdout do.
       config.shutdownGraceMs + SHUTDOWN_HARD_STOP_MS + PRIMARY_EXTRA_STOP_MS,
-    ).unref();
+    );
     for (const worker of Object.values(cluster.workers ?? {})) {
       if (worker?.isConnected()) worker.send({ type: "chat:shutdown", signal } satisfies ShutdownMessage);
     }
@@ -92,6 +93,6 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
 
   // Workers run the server entry itself, whatever started the primary (`npm start` runs scripts/start.ts, which
   // builds the UI first: the workers must not each check that again).
-  cluster.setupPrimary({ exec: fileURLToPath(new URL("../main.ts", import.meta.url)) });
+  cluster.setupPrimary({ exec: fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../main.ts" : "../main.js", import.meta.url)) });
   for (let index = 0; index < config.workers; index++) fork();
 }
