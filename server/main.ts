@@ -26,8 +26,9 @@ const config = readConfig();
 const logger = createLogger(config.logLevel);
 // One Node process relays about 4,000 tokens/s on one core; workers use the others (ADR-7). The primary only
 // forks, supervises and aggregates; with SERVER_WORKERS=1 this process is the server.
-// Built by `npm start` (scripts/start.ts) or `npm run build:web`; without it the server is the API alone.
-const webRoot = fileURLToPath(new URL("../dist/web", import.meta.url));
+// Built by `npm start`, `npm run build` or `npm run build:web`; without it the server is the API alone. This file is
+// server/main.ts under tsx and dist/server/main.js compiled: either way the UI is dist/web.
+const webRoot = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../dist/web" : "../web", import.meta.url));
 const hasWebApp = existsSync(`${webRoot}/index.html`);
 if (!hasWebApp && cluster.isPrimary) logger.warn("The web UI is not built, so only the API is served. Run `npm start` or `npm run build:web` to build it.");
 if (config.workers > 1 && cluster.isPrimary) runClusterPrimary(config, logger);
