@@ -22,6 +22,8 @@ export type Usage = Schemas["Usage"];
 export type ErrorResponse = Schemas["ErrorResponse"];
 /** One invalid field of a request, in {@link ErrorResponse} `details`. */
 export type FieldError = Schemas["FieldError"];
+/** Body of `GET /readyz`, ready or not. */
+export type Readiness = Schemas["Readiness"];
 /** What `POST /api/v1/messages/{messageId}/stop` did. */
 export type StopResult = Schemas["StopResult"];
 /** Machine-readable error cause, shared by HTTP errors and `error` events. */

@@ -88,6 +88,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/livez": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness, for orchestrators.
+         * @description Answers 200 while the process runs and its event loop turns; restart the process when it does not answer.
+         */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness, for load balancers and orchestrators.
+         * @description 200 only when the server should get new requests: every worker listens, Redis answers (with `REDIS_URL`), and
+         *     no shutdown has begun. 503 from the first moment of a shutdown, while running replies drain, so a load balancer
+         *     stops sending new requests before the listener closes (`SHUTDOWN_READINESS_DELAY_MS`).
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -242,6 +284,24 @@ export interface components {
             /** @description Seconds to wait before retrying, when known (the provider's `Retry-After`, or the server's own when it is restarting). */
             retryAfterSeconds?: number;
             partialContent: string;
+        };
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+            checks: {
+                /** @description Every worker process listens (always true without a cluster, once listening). */
+                workersListening: boolean;
+                /**
+                 * @description Whether Redis answered a PING within a second (`not_configured` without `REDIS_URL`).
+                 * @enum {string}
+                 */
+                redis: "ok" | "unavailable" | "not_configured";
+                shuttingDown: boolean;
+            };
         };
         /** @description A reply's id. */
         MessageId: string;
@@ -584,6 +644,72 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Correlation id; echoed in the response and in the server's log lines. Generated when absent or not 1 to 128 characters of `[A-Za-z0-9._:-]`.
+                 * @example 4b0e6f4e-2f7c-4d9f-9a51-0c2b0f1f8c11
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is alive. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Correlation id; echoed in the response and in the server's log lines. Generated when absent or not 1 to 128 characters of `[A-Za-z0-9._:-]`.
+                 * @example 4b0e6f4e-2f7c-4d9f-9a51-0c2b0f1f8c11
+                 */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready for new requests. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Not ready; `checks` says why. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
         };
     };
     getHealth: {

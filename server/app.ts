@@ -12,6 +12,8 @@ import type { ReplyLog } from "./replies/reply-log/reply-log.js";
 import type { ReplyRegistry } from "./replies/reply-registry.js";
 import { mountOperations } from "./operations/mount-operations.js";
 import { createGetHealthOperation } from "./routes/get-health.js";
+import { createGetLivenessOperation } from "./routes/get-liveness.js";
+import { createGetReadinessOperation, type ReadinessChecks } from "./routes/get-readiness.js";
 import { createGetMetricsOperation } from "./routes/get-metrics.js";
 import { createResumeMessageOperation } from "./routes/resume-message.js";
 import { createSendMessageOperation } from "./routes/send-message.js";
@@ -31,9 +33,13 @@ export interface AppDeps {
    * aggregate of every worker.
    */
   metricsSource?: (metrics: Metrics) => () => Promise<string>;
+  /** What `/readyz` reports; by default ready (an app in a test has nothing to wait for). */
+  readiness?: ReadinessChecks;
   /** The built UI (`dist/web`) to serve at `/`; without it the app is the API alone. */
   webRoot?: string;
 }
+
+const alwaysReady: ReadinessChecks = async () => ({ workersListening: true, redis: "not_configured", shuttingDown: false });
 
 /**
  * Builds the Express app from its dependencies. It reads no environment (`main.ts` does) and opens no port
@@ -46,6 +52,7 @@ export function createApp({
   replies,
   replyLog = createMemoryReplyLog(),
   metricsSource,
+  readiness = alwaysReady,
   webRoot,
 }: AppDeps): Express & { metrics: Metrics } {
   const metrics = createMetrics({ activeReplies: () => replies.active });
@@ -65,6 +72,8 @@ export function createApp({
       stopMessage: createStopMessageOperation({ replyLog }),
       getHealth: createGetHealthOperation(chat.info),
       getMetrics: createGetMetricsOperation(metrics, metricsSource?.(metrics)),
+      getLiveness: createGetLivenessOperation(),
+      getReadiness: createGetReadinessOperation(readiness),
     },
     createSchemaValidator(),
   );

@@ -27,6 +27,11 @@ export interface Config {
   shutdownGraceMs: number;
   /** Redis for reply logs, stop requests and instance liveness (`REDIS_URL`); unset: this process's memory. */
   redisUrl: string | undefined;
+  /**
+   * On SIGTERM/SIGINT, how long the listener stays open answering `/readyz` 503 (and new replies 503) before it
+   * closes, so a load balancer notices before connections are refused. Part of the grace period, not added to it.
+   */
+  shutdownReadinessDelayMs: number;
   /** How long a resumable reply's events stay readable after it ended. */
   replyRetentionMs: number;
   /** How long a resumable reply may run with nobody reading it before it is stopped (its cost bounded). */
@@ -167,6 +172,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
     ),
     shutdownGraceMs: readInteger(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000, problems),
     redisUrl: readRedisUrl(env, problems),
+    shutdownReadinessDelayMs: readInteger(env, "SHUTDOWN_READINESS_DELAY_MS", 0, 0, 600_000, problems),
     replyRetentionMs: readInteger(env, "REPLY_RETENTION_MS", 300_000, 1_000, 86_400_000, problems),
     replyMaxDetachedMs: readInteger(env, "REPLY_MAX_DETACHED_MS", 600_000, 1_000, 86_400_000, problems),
     logLevel: env.LOG_LEVEL?.trim() || "info",

@@ -1,3 +1,5 @@
+import { fstatSync } from "node:fs";
+import { Socket } from "node:net";
 import { pino, type Logger, type DestinationStream } from "pino";
 import sonicBoomModule, { type SonicBoom as SonicBoomStream, type SonicBoomOpts } from "sonic-boom";
 
@@ -13,14 +15,47 @@ const MAX_BUFFERED_LOG_BYTES = 4 * 1024 * 1024;
 /** Longest wait at exit for buffered log lines to reach stdout. */
 const EXIT_FLUSH_TIMEOUT_MS = 1_000;
 
+/** A log destination pino can write to and `logger.flush(cb)` can wait on. */
+interface FlushableDestination extends DestinationStream {
+  flush(callback: (error?: Error) => void): void;
+}
+
+/**
+ * stdout as a non-blocking socket, when it is a pipe or a socket (a log shipper, `| tee`, a container runtime).
+ * `process.stdout` is not used: Node makes a piped stdout blocking, so once the reader stopped reading a write blocked
+ * a thread forever and the process could not exit (measured: SIGTERM never ended it). Lines beyond 4 MiB waiting to
+ * be read are dropped rather than queued, and errors (EPIPE once the reader is gone) are ignored.
+ */
+function createPipeDestination(fd: number): FlushableDestination {
+  const socket = new Socket({ fd, readable: false, writable: true });
+  socket.on("error", () => {});
+  return {
+    write(line: string) {
+      if (!socket.destroyed && socket.writableLength < MAX_BUFFERED_LOG_BYTES) socket.write(line);
+    },
+    flush(callback) {
+      if (socket.destroyed || socket.writableLength === 0) callback();
+      else socket.once("drain", () => callback());
+    },
+  };
+}
+
 /**
  * stdout for logs that can never stop the server. pino's own stdout destination flushes synchronously at exit and
- * retries EAGAIN forever, so a log reader that stopped reading (a stalled or dead log shipper) kept SIGTERM from ever
- * ending the process. Here writes are asynchronous, bounded (dropped past 4 MiB), errors (EPIPE when the reader is
- * gone) are ignored, and nothing flushes on exit except {@link exitAfterFlushingLogs}, which gives up after 1 s.
+ * retries EAGAIN forever, so a log reader that stopped reading kept SIGTERM from ever ending the process. A pipe or
+ * socket gets {@link createPipeDestination}; a file or a terminal (which do not stall) gets sonic-boom, asynchronous,
+ * with no flush on exit but {@link exitAfterFlushingLogs}, which gives up after 1 s.
  */
 function createStdoutDestination(): DestinationStream {
-  const stream = new SonicBoom({ fd: process.stdout.fd ?? 1, sync: false, maxLength: MAX_BUFFERED_LOG_BYTES });
+  const fd = 1;
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isFIFO() || stat.isSocket()) return createPipeDestination(fd);
+  } catch {
+    // not a pipe we can open as a socket: fall through
+  }
+  // minLength 1 writes every line at once, and is what makes flush(cb) wait for the buffer (with 0 it returns at once).
+  const stream = new SonicBoom({ fd, sync: false, minLength: 1, maxLength: MAX_BUFFERED_LOG_BYTES });
   stream.on("error", () => {});
   return stream;
 }

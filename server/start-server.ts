@@ -3,6 +3,7 @@ import { createApp } from "./app.js";
 import { createChatModel } from "./chat/create-chat-model.js";
 import { isClusterMessage, type DrainingMessage } from "./cluster/cluster-messages.js";
 import { createWorkerMetricsSource } from "./cluster/cluster-metrics.js";
+import { createClusterReadiness } from "./cluster/cluster-readiness.js";
 import { createPrimaryReplySlots } from "./cluster/reply-slots.js";
 import type { Config } from "./config.js";
 import { exitAfterFlushingLogs, type Logger } from "./logger.js";
@@ -32,12 +33,24 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
   const chat = createChatModel(config);
   // In a cluster the primary counts every worker's replies, so the limit is the whole server's.
   const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams, ...(worker ? { slots: createPrimaryReplySlots() } : {}) });
+  let shuttingDown = false;
+  const clusterReadiness = worker ? createClusterReadiness() : undefined;
+  // Read at every probe: a worker asks the primary whether its siblings listen and whether a shutdown began.
+  const readiness = async () => {
+    const [cluster_, redis] = await Promise.all([clusterReadiness?.(), replyLog.health()]);
+    return {
+      workersListening: cluster_ ? cluster_.allListening : server.listening,
+      redis,
+      shuttingDown: shuttingDown || (cluster_?.shuttingDown ?? false),
+    };
+  };
   const app = createApp({
     config,
     chat,
     logger,
     replies,
     replyLog: replyLog.log,
+    readiness,
     webRoot,
     ...(worker ? { metricsSource: (metrics) => createWorkerMetricsSource(metrics.registry) } : {}),
   });
@@ -60,7 +73,6 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
    * Graceful shutdown: stop accepting connections, let running replies finish for SHUTDOWN_GRACE_MS, then end each
    * with a retryable `server_shutdown` error carrying its partial text, and exit 0 once every response has closed.
    */
-  let shuttingDown = false;
   async function shutDown(reason: string): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
@@ -70,15 +82,22 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
       server.closeAllConnections();
       exitAfterFlushingLogs(logger, 0);
     }, config.shutdownGraceMs + SHUTDOWN_HARD_STOP_MS);
-    server.close();
-    server.closeIdleConnections();
     const details = { signal: reason, activeReplies: replies.active, graceMs: config.shutdownGraceMs };
-    if (worker) {
-      // Sent after close(): the primary handles our listener's removal first (same channel, in order), so when it
-      // logs "shutting down" no new connection can reach this worker.
-      if (process.connected) process.send!({ type: "chat:draining", activeReplies: replies.active } satisfies DrainingMessage);
-      logger.info(details, "worker draining");
-    } else logger.info(details, "shutting down: no new requests; letting running replies finish");
+    const closeListener = () => {
+      server.close();
+      server.closeIdleConnections();
+      if (worker) {
+        // Sent after close(): the primary handles our listener's removal first (same channel, in order), so when it
+        // logs "shutting down" no new connection can reach this worker.
+        if (process.connected) process.send!({ type: "chat:draining", activeReplies: replies.active } satisfies DrainingMessage);
+        logger.info(details, "worker draining");
+      } else logger.info(details, "shutting down: no new requests; letting running replies finish");
+    };
+    // From now on /readyz answers 503 and new replies get server_shutdown; the listener stays open for
+    // SHUTDOWN_READINESS_DELAY_MS (within the grace period) so a load balancer sees 503s before refused connections.
+    const delay = Math.min(config.shutdownReadinessDelayMs, config.shutdownGraceMs);
+    if (delay > 0) setTimeout(closeListener, delay);
+    else closeListener();
     await replies.shutDown(config.shutdownGraceMs);
     await replyLog.close();
     server.closeAllConnections();

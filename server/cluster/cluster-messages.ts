@@ -47,8 +47,30 @@ export interface SlotReleaseMessage {
   type: "chat:slot-release";
 }
 
+/** Worker → primary: is every worker listening, with no shutdown begun? (for `/readyz`) */
+export interface ReadinessRequestMessage {
+  type: "chat:readiness-request";
+  id: number;
+}
+
+/** Primary → worker: the answer. */
+export interface ReadinessAnswerMessage {
+  type: "chat:readiness-answer";
+  id: number;
+  allListening: boolean;
+  shuttingDown: boolean;
+}
+
 export type ClusterMessage =
-  ShutdownMessage | DrainingMessage | MetricsRequestMessage | MetricsResponseMessage | SlotRequestMessage | SlotAnswerMessage | SlotReleaseMessage;
+  | ReadinessRequestMessage
+  | ReadinessAnswerMessage
+  | ShutdownMessage
+  | DrainingMessage
+  | MetricsRequestMessage
+  | MetricsResponseMessage
+  | SlotRequestMessage
+  | SlotAnswerMessage
+  | SlotReleaseMessage;
 
 export function isClusterMessage<Type extends ClusterMessage["type"]>(message: unknown, type: Type): message is Extract<ClusterMessage, { type: Type }> {
   return typeof message === "object" && message !== null && (message as { type?: unknown }).type === type;

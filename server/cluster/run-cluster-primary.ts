@@ -5,6 +5,7 @@ import { exitAfterFlushingLogs, type Logger } from "../logger.js";
 import { DEMO_WARNING, SHUTDOWN_HARD_STOP_MS } from "../start-server.js";
 import { isClusterMessage, type ShutdownMessage } from "./cluster-messages.js";
 import { serveClusterMetrics } from "./cluster-metrics.js";
+import { serveClusterReadiness } from "./cluster-readiness.js";
 import { serveReplySlots } from "./reply-slots.js";
 
 /** Beyond the workers' own hard stop: how long the primary waits before it kills what is left. */
@@ -20,7 +21,10 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
   serveClusterMetrics();
   serveReplySlots(config.maxConcurrentStreams);
   let listening = 0;
+  /** Workers listening now: a crashed one leaves, its replacement joins once it listens. */
+  const listeningWorkers = new Set<number>();
   let shutdownSignal: string | undefined;
+  serveClusterReadiness({ allListening: () => listeningWorkers.size === config.workers, shuttingDown: () => shutdownSignal !== undefined });
   let failedExits = 0;
   const draining = new Map<number, number>();
 
@@ -28,6 +32,7 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
     const worker = cluster.fork();
     worker.once("listening", ({ port }) => {
       listening += 1;
+      listeningWorkers.add(worker.id);
       if (listening === config.workers) {
         const demo = config.model.provider === "demo";
         const model = { provider: config.model.provider, name: config.model.name, demo };
@@ -53,6 +58,7 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
   };
 
   cluster.on("exit", (worker, code, signal) => {
+    listeningWorkers.delete(worker.id);
     const clean = code === 0 && signal === null;
     // Only a failed drain makes the exit code 1; a crash earlier was handled by its replacement.
     if (!clean && shutdownSignal !== undefined) failedExits += 1;
@@ -91,7 +97,7 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
   process.on("SIGTERM", () => shutDown("SIGTERM"));
   process.on("SIGINT", () => shutDown("SIGINT"));
 
-  // Workers run the server entry itself, whatever started the primary (`npm start` runs scripts/start.ts, which
+  // Workers run the server entry itself, whatever started the primary (`npm start` runs scripts/start.mjs, which
   // builds the UI first: the workers must not each check that again).
   cluster.setupPrimary({ exec: fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../main.ts" : "../main.js", import.meta.url)) });
   for (let index = 0; index < config.workers; index++) fork();

@@ -46,6 +46,12 @@ async function startMisbehavingApp() {
       // Nothing in the types stops a handler from throwing: the layer catches what the spec does not document.
       getHealth: { failures: ["internal"], handle: () => Promise.reject(new ContractError("overloaded", "Busy.")) },
       getMetrics: { failures: ["internal"], handle: (_request, response) => response.text(200, "ok") },
+      getLiveness: { failures: ["internal"], handle: (_request, response) => response.json(200, { status: "ok" }) },
+      getReadiness: {
+        failures: ["internal"],
+        handle: (_request, response) =>
+          response.json(503, { status: "not_ready", checks: { workersListening: false, redis: "not_configured", shuttingDown: false } }),
+      },
       resumeMessage: { failures: ["internal"], handle: (_request, response) => response.empty(204) },
       stopMessage: { failures: ["internal"], handle: (_request, response) => response.json(200, { messageId: "msg_1", outcome: "already_ended" }) },
       sendMessage: {
