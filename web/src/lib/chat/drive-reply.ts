@@ -9,6 +9,9 @@ import { interruptedByReload, replyExpired } from "./describe-failure.js";
 import { describeReadFailure, reconnectDelayMs } from "./reconnect-policy.js";
 import type { Interruption, ReplyRun } from "./reply-run.js";
 
+/** How often the id of a reply being sent is looked for, until the answer's headers bring it (see {@link readNamed}). */
+const NAME_POLL_MS = 50;
+
 /** What {@link driveReply} needs from the session whose reply it reads. */
 export interface ReplyHost {
   client: ChatClient;
@@ -90,25 +93,30 @@ async function startPost(run: ReplyRun, host: ReplyHost, request: SendMessageReq
   run.posting = true;
   run.lease = await host.slots.tryTake("view");
   if (!run.lease) host.setStatus(run, "queued");
-  // The reply's id arrives with the answer's headers, which may be long before the first event (a model thinking):
-  // learned then, so the reply is saved with its id (a reload can re-attach), can be stopped on the server, and a
-  // reply with no slot lets go of its connection without waiting for a token.
-  const stream = host.client.streamMessage(request, {
-    resumable: true,
-    signal,
-    requestId: run.requestId,
-    onOpen: ({ messageId }) => {
-      if (messageId !== undefined) named(run, host, messageId);
-    },
-  });
-  return readPost(run, stream);
+  const stream = host.client.streamMessage(request, { resumable: true, signal, requestId: run.requestId });
+  return readNamed(run, host, stream);
 }
 
-/** The POST's events; once they end (or break), the reply is no longer being posted. */
-async function* readPost(run: ReplyRun, stream: MessageStream): AsyncGenerator<StreamEvent, void, undefined> {
+/**
+ * The POST's events, learning the reply's id as early as possible. The SDK tells it only through `messageId`, set
+ * when the answer's headers arrive, which may be long before the first event (a model thinking): polled, so the
+ * reply is saved with its id (a reload can re-attach), can be stopped on the server, and a reply with no slot lets
+ * go of its connection without waiting for a token.
+ */
+async function* readNamed(run: ReplyRun, host: ReplyHost, stream: MessageStream): AsyncGenerator<StreamEvent, void, undefined> {
+  const learn = () => {
+    if (stream.messageId === undefined) return;
+    clearInterval(poll);
+    named(run, host, stream.messageId);
+  };
+  const poll = setInterval(learn, NAME_POLL_MS);
   try {
-    yield* stream;
+    for await (const event of stream) {
+      learn();
+      yield event;
+    }
   } finally {
+    clearInterval(poll);
     run.posting = false;
   }
 }
