@@ -149,7 +149,9 @@ describe("replies that outlive their connection", () => {
   });
 
   it("a reply that finds every stream slot taken shows as Queued while the server writes it, then in full", async () => {
-    chat.upstream.enqueue(...Array.from({ length: 4 }, () => ({ tokens: words(30), delayMs: 100 })), { tokens: words(8), delayMs: 10 });
+    // Long replies by default, so that whatever reaches the upstream first (a reply still settling from an earlier test
+    // included) cannot take the short script and free a slot early; the short one is queued just before it is sent.
+    chat.upstream.setDefault({ tokens: words(30), delayMs: 100 });
     const first = await chat.openChat();
     const pageErrors: Error[] = [];
     const tabs = [first.page];
@@ -161,6 +163,7 @@ describe("replies that outlive their connection", () => {
     }
     const fifth = tabs[4]!;
 
+    chat.upstream.enqueue({ tokens: words(8), delayMs: 10 });
     await send(fifth, "Short question");
 
     await expect.poll(() => fifth.getByTestId("status-label").textContent(), WAIT).toBe("Queued");
