@@ -74,9 +74,17 @@ describe("liveness and readiness", () => {
     const ready = await probe(server);
     expect(ready).toEqual({ status: 200, body: { status: "ready", checks: { workersListening: true, redis: "ok", shuttingDown: false } } });
 
-    upstream.setDefault({ tokens: ["a", "b"], delayMs: 20 });
+    // Long enough that all 50 stream at once; each opened once the previous one has its headers, so the split shows
+    // which workers take connections (readiness), not how Node's round-robin copes with 50 simultaneous accepts on a
+    // loaded machine (a burst alone was measured at 31/19 and 32/18 there).
+    upstream.setDefault({ tokens: Array.from({ length: 20 }, () => "t "), delayMs: 100 });
     try {
-      const streams = Array.from({ length: 50 }, (_, index) => openSse(`${server.baseUrl}/api/v1/messages`, { message: `m${index}` }, { newConnection: true }));
+      const streams: ReturnType<typeof openSse>[] = [];
+      for (let index = 0; index < 50; index++) {
+        const stream = openSse(`${server.baseUrl}/api/v1/messages`, { message: `m${index}` }, { newConnection: true });
+        streams.push(stream);
+        expect((await stream.headers).status).toBe(200);
+      }
       await Promise.all(streams.map((stream) => stream.finished));
     } finally {
       upstream.reset();
