@@ -148,37 +148,6 @@ describe("replies that outlive their connection", () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it("a reply that finds every stream slot taken shows as Queued while the server writes it, then in full", async () => {
-    // Long replies by default, so that whatever reaches the upstream first (a reply still settling from an earlier test
-    // included) cannot take the short script and free a slot early; the short one is queued just before it is sent.
-    chat.upstream.setDefault({ tokens: words(30), delayMs: 100 });
-    const first = await chat.openChat();
-    const pageErrors: Error[] = [];
-    const tabs = [first.page];
-    for (let index = 1; index < 5; index++) tabs.push((await openTab(first.context, chat.app.baseUrl, pageErrors)).page);
-    const calls = chat.upstream.requests.length;
-    for (const [index, page] of tabs.slice(0, 4).entries()) {
-      await send(page, `Long question ${index}`);
-      await expect.poll(() => page.getByTestId("status-label").textContent(), WAIT).toBe("Streaming…");
-    }
-    const fifth = tabs[4]!;
-
-    chat.upstream.enqueue({ tokens: words(8), delayMs: 10 });
-    await send(fifth, "Short question");
-
-    await expect.poll(() => fifth.getByTestId("status-label").textContent(), WAIT).toBe("Queued");
-    expect(await lastReply(fifth).getByTestId("generating").textContent()).toContain("Queued");
-    await chat.upstream.waitForRequests(calls + 5, 5_000);
-    const queued = chat.upstream.requests.at(-1)!;
-    await chat.upstream.waitForClose(queued, 5_000);
-    expect(queued.finished, "written in full on the server while queued").toBe(true);
-    expect(await fifth.getByTestId("status-label").textContent()).toBe("Queued");
-
-    await expect.poll(() => lastReply(fifth).getAttribute("data-state"), { timeout: 15_000 }).toBe("complete");
-    expect(await replyText(fifth)).toBe(words(8).join("").trim());
-    expect(pageErrors).toEqual([]);
-  });
-
   it("a reply open in two tabs streams in both", async () => {
     const tokens = words(40);
     chat.upstream.enqueue({ tokens, delayMs: 60 });
