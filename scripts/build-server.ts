@@ -5,11 +5,11 @@
  * since the last build (`npm start` does this); staleness is a hash of the inputs' contents, as for the UI.
  */
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { hashBuildInputs } from "./hash-build-inputs.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Where `npm start` runs the server from: `dist/server/main.js`. */
@@ -20,17 +20,7 @@ const STAMP_FILE = "server/.build-inputs-hash";
 const INPUTS = ["server", "contract", "generated", "tsconfig.json", "tsconfig.server.json", "package-lock.json"];
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
 
-function listFiles(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true }).flatMap((entry) => listFiles(join(path, entry.name)));
-}
-
-function hashInputs(): string {
-  const hash = createHash("sha256");
-  const files = INPUTS.flatMap((input) => listFiles(join(ROOT, input))).sort();
-  for (const file of files) hash.update(relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
-  return hash.digest("hex");
-}
+const hashInputs = () => hashBuildInputs(ROOT, INPUTS);
 
 /**
  * Builds unless `outDir` was built from exactly the current inputs. Returns whether it built; rejects with tsc's

@@ -3,10 +3,10 @@
  * the last build (`npm start` does this). Staleness is a hash of the inputs' contents, not file times, because a
  * fresh clone gives every file a new time.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hashBuildInputs } from "./hash-build-inputs.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Where `npm start` serves the UI from. */
@@ -16,17 +16,7 @@ const STAMP_FILE = ".build-inputs-hash";
 /** Everything the bundle is made from. */
 const INPUTS = ["web", "sdk", "generated/api.ts", "package-lock.json"];
 
-function listFiles(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true }).flatMap((entry) => (entry.name === "node_modules" ? [] : listFiles(join(path, entry.name))));
-}
-
-function hashInputs(): string {
-  const hash = createHash("sha256");
-  const files = INPUTS.flatMap((input) => listFiles(join(ROOT, input))).sort();
-  for (const file of files) hash.update(relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
-  return hash.digest("hex");
-}
+const hashInputs = () => hashBuildInputs(ROOT, INPUTS);
 
 /**
  * Builds unless `outDir` was built from exactly the current inputs. Returns whether it built.
