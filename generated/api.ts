@@ -139,7 +139,8 @@ export interface paths {
         };
         /**
          * Report liveness and which model answers.
-         * @description Tells whether the server is up, which provider and model it uses, and whether that is the built-in demo model.
+         * @description Tells whether the server is up, which provider and model it uses, whether that is the built-in demo model, and
+         *     whether requests need an API key. Needs no key itself.
          */
         get: operations["getHealth"];
         put?: never;
@@ -220,11 +221,16 @@ export interface components {
             /** @description True when replies come from the built-in demo model, not a real LLM. */
             demo: boolean;
         };
-        /** @description Liveness and the active model. */
+        /** @description Liveness, the active model, and whether requests need a key. */
         Health: {
             /** @constant */
             status: "ok";
             model: components["schemas"]["ModelInfo"];
+            /**
+             * @description `api_keys`: requests need `Authorization: Bearer <key>`; `none`: the server is open to anyone who can reach it.
+             * @enum {string}
+             */
+            auth: "none" | "api_keys";
         };
         /**
          * @description One SSE event of the stream, as `event:` name, `id:` and the JSON `data:` payload (an annotation of the
@@ -319,8 +325,9 @@ export interface components {
         };
         /**
          * @description Machine-readable error cause.
-         *     Request errors: `invalid_request` (400), `malformed_json` (400), `not_acceptable` (406), `payload_too_large` (413),
-         *     `unsupported_media_type` (415), `not_found` (404).
+         *     Request errors: `invalid_request` (400), `malformed_json` (400), `unauthorized` (401, no key or an unknown one),
+         *     `not_acceptable` (406), `payload_too_large` (413), `unsupported_media_type` (415), `not_found` (404),
+         *     `rate_limited` (429, a limit of this server; `Retry-After` says when).
          *     Model provider errors (JSON status / in a stream, an `error` event): `upstream_auth` (502, the provider rejected our credentials),
          *     `upstream_error` (502, any other provider error), `upstream_rate_limited` (503), `upstream_unavailable` (503),
          *     `upstream_timeout` (504).
@@ -331,7 +338,7 @@ export interface components {
          *     clients go by this list (for example to offer a Retry button).
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "malformed_json" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "not_found" | "upstream_auth" | "upstream_error" | "upstream_rate_limited" | "upstream_unavailable" | "upstream_timeout" | "overloaded" | "server_shutdown" | "storage_unavailable" | "internal";
+        ErrorCode: "invalid_request" | "malformed_json" | "unauthorized" | "not_acceptable" | "payload_too_large" | "unsupported_media_type" | "not_found" | "rate_limited" | "upstream_auth" | "upstream_error" | "upstream_rate_limited" | "upstream_unavailable" | "upstream_timeout" | "overloaded" | "server_shutdown" | "storage_unavailable" | "internal";
         /** @description Every error answered before a stream starts. */
         ErrorResponse: {
             error: {
@@ -352,6 +359,33 @@ export interface components {
         };
     };
     responses: {
+        /** @description The request carries no key, or one the server does not know (or, for `/metrics`, not its `METRICS_TOKEN`). */
+        Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /**
+         * @description A limit of this server was reached: requests per minute, concurrent replies or tokens per day for this key (or
+         *     client address), or too many failed authentications from this address. `Retry-After` says when to try again.
+         */
+        RateLimited: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description No resumable reply has this id, or it ended longer than `REPLY_RETENTION_MS` ago. */
         ReplyNotFound: {
             headers: {
@@ -474,6 +508,24 @@ export interface components {
          */
         "X-Request-Id": string;
         /**
+         * @description The authentication scheme to use (RFC 9110), sent with every `401`.
+         * @example Bearer realm="streaming-chat"
+         */
+        "WWW-Authenticate": string;
+        /**
+         * @description The limits that apply to this client, as in the IETF draft (draft-ietf-httpapi-ratelimit-headers): a list of
+         *     policies, each a name with its quota `q` and window `w` in seconds. Sent with every `sendMessage` answer
+         *     when a limit is configured.
+         * @example "requests";q=60;w=60, "tokens";q=200000;w=86400
+         */
+        "RateLimit-Policy": string;
+        /**
+         * @description What is left of the tightest policy, as in the IETF draft: its name, the remaining quota `r` and the seconds
+         *     `t` until it is restored. Sent with every `sendMessage` answer when a limit is configured.
+         * @example "requests";r=0;t=42
+         */
+        RateLimit: string;
+        /**
          * @description Seconds after which the request may be retried.
          * @example 5
          */
@@ -507,6 +559,8 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-Message-Id": components["headers"]["X-Message-Id"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -515,9 +569,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             406: components["responses"]["NotAcceptable"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
@@ -576,8 +632,10 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ReplyNotFound"];
             406: components["responses"]["NotAcceptable"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -613,7 +671,9 @@ export interface operations {
                     "application/json": components["schemas"]["StopResult"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["ReplyNotFound"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -643,6 +703,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -53,10 +53,12 @@ export const SCHEMA_ENUMS = {
   "ErrorCode": [
     "invalid_request",
     "malformed_json",
+    "unauthorized",
     "not_acceptable",
     "payload_too_large",
     "unsupported_media_type",
     "not_found",
+    "rate_limited",
     "upstream_auth",
     "upstream_error",
     "upstream_rate_limited",
@@ -71,6 +73,7 @@ export const SCHEMA_ENUMS = {
 
 /** `ErrorCode`'s `x-retryable`: the codes after which sending the same request again may succeed. */
 export const RETRYABLE_ERROR_CODES = [
+  "rate_limited",
   "upstream_error",
   "upstream_rate_limited",
   "upstream_unavailable",

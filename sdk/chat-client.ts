@@ -18,6 +18,15 @@ export interface ChatClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Headers sent with every request (e.g. authentication added by a gateway). */
   headers?: Record<string, string>;
+  /**
+   * The API key, sent as `Authorization: Bearer <key>` with every request but `getHealth`, when the server has keys
+   * (`GET /api/v1/health` says `"auth": "api_keys"`). A function is asked at every request, so an app can ask its user
+   * for a key after a 401 and go on with the same client.
+   *
+   * @example
+   * const client = createChatClient({ baseUrl: "https://chat.example.com", apiKey: process.env.CHAT_API_KEY });
+   */
+  apiKey?: string | (() => string | undefined);
   /** How resumable streams reconnect after a dropped connection; see {@link ReconnectOptions}. */
   reconnect?: ReconnectOptions;
 }

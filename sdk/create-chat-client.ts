@@ -11,8 +11,12 @@ import type { MessageResponse } from "./types.js";
 /** The stream itself is SSE, but errors answered before it starts are JSON, so the client accepts both. */
 const STREAM_ACCEPT = "text/event-stream, application/json;q=0.9";
 
-function requestHeaders(accept: string, options: RequestOptions): Record<string, string> {
-  return options.requestId ? { Accept: accept, "X-Request-Id": options.requestId } : { Accept: accept };
+function requestHeaders(accept: string, options: RequestOptions, apiKey?: string): Record<string, string> {
+  return {
+    Accept: accept,
+    ...(options.requestId ? { "X-Request-Id": options.requestId } : {}),
+    ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}),
+  };
 }
 
 /**
@@ -29,6 +33,9 @@ function requestHeaders(accept: string, options: RequestOptions): Record<string,
  * }
  */
 export function createChatClient(options: ChatClientOptions = {}): ChatClient {
+  const apiKey = () => (typeof options.apiKey === "function" ? options.apiKey() : options.apiKey);
+  /** The headers of a call to a protected operation (every one but `getHealth`). */
+  const authorizedHeaders = (accept: string, callOptions: RequestOptions) => requestHeaders(accept, callOptions, apiKey());
   const client = createClient<paths>({
     baseUrl: options.baseUrl ?? "",
     headers: options.headers,
@@ -43,7 +50,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
 
   /** `resumeMessage`'s request: the reply's events after `lastEventId`, or the server's 204 that there are none left. */
   const openReplyEvents = async (messageId: string, lastEventId: string | undefined, callOptions: RequestOptions): Promise<ReplyConnection> => {
-    const headers = requestHeaders(STREAM_ACCEPT, callOptions);
+    const headers = authorizedHeaders(STREAM_ACCEPT, callOptions);
     const result = await callOrThrow(
       () =>
         client.GET("/api/v1/messages/{messageId}/events", {
@@ -61,7 +68,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
   return {
     async sendMessage(request, callOptions = {}) {
       const { data, error, response } = await callOrThrow(
-        () => client.POST("/api/v1/messages", { body: request, headers: requestHeaders("application/json", callOptions), signal: callOptions.signal }),
+        () => client.POST("/api/v1/messages", { body: request, headers: authorizedHeaders("application/json", callOptions), signal: callOptions.signal }),
         callOptions.signal,
       );
       if (!response.ok || data === undefined) throw toHttpError(response, error, "POST", pathOf(response, "/api/v1/messages"));
@@ -73,7 +80,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
       const body = callOptions.resumable === undefined ? request : { ...request, resumable: callOptions.resumable };
       return createMessageStream(async function* (setMessageId) {
         const result = await callOrThrow(
-          () => client.POST("/api/v1/messages", { body, headers: requestHeaders(STREAM_ACCEPT, callOptions), signal, parseAs: "stream" }),
+          () => client.POST("/api/v1/messages", { body, headers: authorizedHeaders(STREAM_ACCEPT, callOptions), signal, parseAs: "stream" }),
           signal,
         );
         const opened = await openEventStream(result, "POST", pathOf(result.response, "/api/v1/messages"));
@@ -108,7 +115,7 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
         () =>
           client.POST("/api/v1/messages/{messageId}/stop", {
             params: { path: { messageId } },
-            headers: requestHeaders("application/json", callOptions),
+            headers: authorizedHeaders("application/json", callOptions),
             signal: callOptions.signal,
           }),
         callOptions.signal,

@@ -1,4 +1,6 @@
 import express, { Router, type Express } from "express";
+// Declares `res.locals.client`, which the protected operations' middleware reads.
+import "./auth/client-identity.js";
 import type { ChatModelHandle } from "./chat/model-info.js";
 import type { Config } from "./config.js";
 import { handleErrors, respondNotFound } from "./http/handle-errors.js";
@@ -21,7 +23,18 @@ import { createStopMessageOperation } from "./routes/stop-message.js";
 import { createSchemaValidator } from "./validation/create-schema-validator.js";
 
 export interface AppDeps {
-  config: Pick<Config, "heartbeatMs" | "clientStallTimeoutMs" | "maxBodyBytes" | "logContent" | "corsOrigins" | "replyRetentionMs" | "replyMaxDetachedMs">;
+  config: Pick<
+    Config,
+    | "heartbeatMs"
+    | "clientStallTimeoutMs"
+    | "maxBodyBytes"
+    | "logContent"
+    | "corsOrigins"
+    | "replyRetentionMs"
+    | "replyMaxDetachedMs"
+    | "apiKeys"
+    | "apiKeysFile"
+  >;
   chat: ChatModelHandle;
   logger: Logger;
   /** Admits and tracks replies; `start-server.ts` keeps it to end them on shutdown. */
@@ -70,7 +83,7 @@ export function createApp({
       sendMessage: createSendMessageOperation({ config, chat, replies, replyLog, metrics }),
       resumeMessage: createResumeMessageOperation({ config, replyLog }),
       stopMessage: createStopMessageOperation({ replyLog }),
-      getHealth: createGetHealthOperation(chat.info),
+      getHealth: createGetHealthOperation(chat.info, config.apiKeys.length > 0 || config.apiKeysFile !== undefined ? "api_keys" : "none"),
       getMetrics: createGetMetricsOperation(metrics, metricsSource?.(metrics)),
       getLiveness: createGetLivenessOperation(),
       getReadiness: createGetReadinessOperation(readiness),

@@ -41,6 +41,34 @@ export interface Config {
   logContent: boolean;
   /** Origins whose browser pages may call the API (CORS); `*` for any; empty for same-origin only. */
   corsOrigins: string[];
+  /**
+   * API keys given inline (`API_KEYS`, comma-separated; plain or `sha256:<hex>`). With these or `apiKeysFile`, every
+   * operation but health and the probes needs `Authorization: Bearer <key>`; with neither, the server is open.
+   */
+  apiKeys: string[];
+  /** A file of API keys (`API_KEYS_FILE`): one per line, `#` comments, optional per-key limits; re-read on SIGHUP. */
+  apiKeysFile: string | undefined;
+  /** The bearer token `/metrics` needs (`METRICS_TOKEN`). */
+  metricsToken: string | undefined;
+  /** Limits per API key (per client address when auth is off); each overridable per key in `API_KEYS_FILE`. */
+  rateLimits: RateLimits;
+  /** Failed authentications a client address may make per minute before it gets 429 (`AUTH_FAILURES_PER_MINUTE`; 0 = off). */
+  authFailuresPerMinute: number;
+  /**
+   * Express's `trust proxy` (`TRUST_PROXY`): which proxies' `X-Forwarded-For` to believe for the client address, e.g.
+   * `loopback` or `1` (one hop) behind a TLS-terminating proxy; unset trusts none, so the address is the socket's.
+   */
+  trustProxy: string | undefined;
+}
+
+/** The limits one client is held to; 0 turns a limit off. */
+export interface RateLimits {
+  /** `sendMessage` requests per rolling minute (`RATE_LIMIT_REQUESTS_PER_MINUTE`). */
+  requestsPerMinute: number;
+  /** Replies running at once (`RATE_LIMIT_CONCURRENT_REPLIES`). */
+  concurrentReplies: number;
+  /** Input + output tokens per day, as the provider reports them or estimated (`RATE_LIMIT_TOKENS_PER_DAY`). */
+  tokensPerDay: number;
 }
 
 export type ModelConfig =
@@ -124,6 +152,22 @@ function readRedisUrl(env: Env, problems: string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * The default limits are off for an open server (local use, where the only client is its owner) and on once API keys
+ * are configured (a server exposed to others): a leaked key then cannot hold every slot or send without pause. A
+ * token budget depends on the operator's spend, so it has no default.
+ */
+const DEFAULT_KEYED_RATE_LIMITS: RateLimits = { requestsPerMinute: 60, concurrentReplies: 4, tokensPerDay: 0 };
+
+function readRateLimits(env: Env, authConfigured: boolean, problems: string[]): RateLimits {
+  const defaults = authConfigured ? DEFAULT_KEYED_RATE_LIMITS : { requestsPerMinute: 0, concurrentReplies: 0, tokensPerDay: 0 };
+  return {
+    requestsPerMinute: readInteger(env, "RATE_LIMIT_REQUESTS_PER_MINUTE", defaults.requestsPerMinute, 0, 1_000_000, problems),
+    concurrentReplies: readInteger(env, "RATE_LIMIT_CONCURRENT_REPLIES", defaults.concurrentReplies, 0, 1_000_000, problems),
+    tokensPerDay: readInteger(env, "RATE_LIMIT_TOKENS_PER_DAY", defaults.tokensPerDay, 0, 1_000_000_000_000, problems),
+  };
+}
+
 /** What {@link loadConfig} takes from the machine rather than the environment (tests pass their own). */
 export interface ConfigDefaults {
   /** Default worker count: the CPU cores this process may use (`os.availableParallelism()`). */
@@ -139,6 +183,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
   const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
   const baseUrl = readBaseUrl(env, problems);
   const useDemo = apiKey === undefined && !env.OPENAI_BASE_URL?.trim();
+  const authConfigured = Boolean(env.API_KEYS?.trim() || env.API_KEYS_FILE?.trim());
 
   const config: Config = {
     port: readInteger(env, "PORT", 3000, 0, 65535, problems),
@@ -181,6 +226,15 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
       .split(",")
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ""),
+    apiKeys: (env.API_KEYS ?? "")
+      .split(",")
+      .map((key) => key.trim())
+      .filter((key) => key !== ""),
+    apiKeysFile: env.API_KEYS_FILE?.trim() || undefined,
+    metricsToken: env.METRICS_TOKEN?.trim() || undefined,
+    rateLimits: readRateLimits(env, authConfigured, problems),
+    authFailuresPerMinute: readInteger(env, "AUTH_FAILURES_PER_MINUTE", 10, 0, 1_000_000, problems),
+    trustProxy: env.TRUST_PROXY?.trim() || undefined,
   };
   if (config.workers > 1 && config.redisUrl === undefined && env.REDIS_URL === undefined) {
     problems.push(

@@ -16,10 +16,12 @@ interface CodePolicy {
 const POLICY_BY_CODE = {
   invalid_request: { status: 400, retryable: false },
   malformed_json: { status: 400, retryable: false },
+  unauthorized: { status: 401, retryable: false },
   not_found: { status: 404, retryable: false },
   not_acceptable: { status: 406, retryable: false },
   payload_too_large: { status: 413, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
+  rate_limited: { status: 429, retryable: true },
   internal: { status: 500, retryable: false },
   upstream_auth: { status: 502, retryable: false },
   upstream_error: { status: 502, retryable: false },

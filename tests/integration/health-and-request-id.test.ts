@@ -55,20 +55,20 @@ describe("GET /api/v1/health", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expectMatchesSchema("Health", body);
-    expect(body).toEqual({ status: "ok", model: { provider: "demo", name: "demo-echo", demo: true } } satisfies Health);
+    expect(body).toEqual({ status: "ok", model: { provider: "demo", name: "demo-echo", demo: true }, auth: "none" } satisfies Health);
   });
 
   it("reports the OpenAI-compatible provider and the configured model name when OPENAI_BASE_URL is set", async () => {
     const { response, body } = await getHealth(local);
     expect(response.status).toBe(200);
     expectMatchesSchema("Health", body);
-    expect(body).toEqual({ status: "ok", model: { provider: "openai-compatible", name: "local-llama", demo: false } } satisfies Health);
+    expect(body).toEqual({ status: "ok", model: { provider: "openai-compatible", name: "local-llama", demo: false }, auth: "none" } satisfies Health);
   });
 
   it("reports the default OpenAI model when only OPENAI_API_KEY is set", async () => {
     const { body } = await getHealth(hosted);
     expectMatchesSchema("Health", body);
-    expect(body).toEqual({ status: "ok", model: { provider: "openai-compatible", name: "gpt-4o-mini", demo: false } } satisfies Health);
+    expect(body).toEqual({ status: "ok", model: { provider: "openai-compatible", name: "gpt-4o-mini", demo: false }, auth: "none" } satisfies Health);
   });
 
   it("does not call the model to answer", async () => {

@@ -58,7 +58,7 @@ describe("the server compiled to JavaScript", () => {
   it("answers health with the demo model", async () => {
     const response = await fetch(`${baseUrl}/api/v1/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", model: { provider: "demo", name: "demo-echo", demo: true } });
+    expect(await response.json()).toEqual({ status: "ok", model: { provider: "demo", name: "demo-echo", demo: true }, auth: "none" });
   });
 
   it("streams a reply to its complete event", async () => {

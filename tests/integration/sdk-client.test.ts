@@ -67,7 +67,11 @@ describe("createChatClient against the real app", () => {
   });
 
   it("reads the health of the server and the model it uses", async () => {
-    await expect(client.getHealth()).resolves.toEqual({ status: "ok", model: { provider: "openai-compatible", name: "fake-model", demo: false } });
+    await expect(client.getHealth()).resolves.toEqual({
+      status: "ok",
+      model: { provider: "openai-compatible", name: "fake-model", demo: false },
+      auth: "none",
+    });
   });
 
   it("throws an http_error carrying the status, the spec's error body and the request id when the request is invalid", async () => {

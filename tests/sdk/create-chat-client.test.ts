@@ -16,7 +16,7 @@ const REPLY: MessageResponse = {
   usage: { inputTokens: 3, outputTokens: 2, totalTokens: 5 },
   model: { provider: "openai-compatible", name: "fake-model", demo: false },
 };
-const HEALTH: Health = { status: "ok", model: { provider: "demo", name: "demo-echo", demo: true } };
+const HEALTH: Health = { status: "ok", model: { provider: "demo", name: "demo-echo", demo: true }, auth: "none" };
 const OVERLOADED: ErrorResponse = { error: { code: "overloaded", message: "Too many replies are running; try again shortly." } };
 
 /** A client whose every request is answered by `respond`, and the requests it made. */
@@ -60,6 +60,31 @@ describe("createChatClient requests", () => {
     ).toEqual([
       ["GET", "/base/api/v1/health", "Bearer t0ken", "health-1"],
       ["POST", "/base/api/v1/messages", "Bearer t0ken", null],
+    ]);
+  });
+
+  it("sends apiKey as a bearer token with every call but getHealth, asking a function for it at each request", async () => {
+    let key: string | undefined = "k-1";
+    const fake = createFakeFetch((request) =>
+      request.url.endsWith("/health")
+        ? jsonResponse(200, HEALTH)
+        : request.url.endsWith("/stop")
+          ? jsonResponse(200, { messageId: "m", outcome: "stopping" })
+          : jsonResponse(200, REPLY),
+    );
+    const client = createChatClient({ baseUrl: BASE_URL, fetch: fake.fetch, apiKey: () => key });
+    await client.getHealth();
+    await client.sendMessage({ message: "hi" });
+    key = "k-2";
+    await client.stopMessage("m");
+    key = undefined;
+    await client.sendMessage({ message: "hi" });
+
+    expect(fake.requests.map((request) => [new URL(request.url).pathname, request.headers.get("authorization")])).toEqual([
+      ["/base/api/v1/health", null],
+      ["/base/api/v1/messages", "Bearer k-1"],
+      ["/base/api/v1/messages/m/stop", "Bearer k-2"],
+      ["/base/api/v1/messages", null],
     ]);
   });
 

@@ -17,14 +17,14 @@ const streaming = { heartbeatMs: 1_000, stallTimeoutMs: 1_000 };
 
 describe("an operation's response", () => {
   it("answers JSON only with a status the spec documents for it, and with that status's body", () => {
-    getHealth.json(200, { status: "ok", model });
+    getHealth.json(200, { status: "ok", model, auth: "none" });
     getHealth.json(500, { error: { code: "internal", message: "A bug." } });
     // @ts-expect-error getHealth documents no 201
-    getHealth.json(201, { status: "ok", model });
+    getHealth.json(201, { status: "ok", model, auth: "none" });
     // @ts-expect-error getHealth documents no 503
     getHealth.json(503, { error: { code: "overloaded", message: "Busy." } });
     // @ts-expect-error Health has no field uptimeSeconds
-    getHealth.json(200, { status: "ok", model, uptimeSeconds: 3 });
+    getHealth.json(200, { status: "ok", model, auth: "none", uptimeSeconds: 3 });
     // @ts-expect-error Health's status is the literal "ok"
     getHealth.json(200, { status: "fine", model });
     // @ts-expect-error a 500 answers ErrorResponse, not Health

@@ -45,7 +45,7 @@ function startStore(prefer: string) {
   };
   storage.setItem(STORAGE_KEY, JSON.stringify(state));
   const contents: string[] = [];
-  const client = createChatClient({ baseUrl: prism.url, fetch: recordingFetch, headers: { Prefer: prefer } });
+  const client = createChatClient({ baseUrl: prism.url, fetch: recordingFetch, apiKey: "any-key-prism-checks-only-its-presence", headers: { Prefer: prefer } });
   const store = new ChatStore({ client, storage: createConversationStorage(() => storage), saveDelayMs: 10, onToken: (reply) => contents.push(reply.content) });
   return { storage, store, contents };
 }

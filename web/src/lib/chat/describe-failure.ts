@@ -5,10 +5,12 @@ import type { MessageFailure } from "./chat-message.js";
 const SENTENCES: Record<ErrorCode, string> = {
   invalid_request: "The server could not accept this message.",
   malformed_json: "The app sent a request the server could not read.",
+  unauthorized: "The chat server needs an API key, or did not accept the one given.",
   not_acceptable: "The server cannot stream replies to this app.",
   payload_too_large: "This conversation is too long to send. Start a new chat, or shorten the message.",
   unsupported_media_type: "The app sent a request the server could not read.",
   not_found: "The chat service was not found at this address.",
+  rate_limited: "You have reached this server's limit for now.",
   upstream_auth: "The server could not sign in to the language model. Its operator needs to check the API key.",
   upstream_error: "The language model reported an error.",
   upstream_rate_limited: "The language model is receiving too many requests.",
