@@ -1,6 +1,5 @@
 import express, { Router, type Express } from "express";
-// Declares `res.locals.client`, which the protected operations' middleware reads.
-import "./auth/client-identity.js";
+import { identifyByAddress, parseTrustProxy } from "./auth/identify-by-address.js";
 import type { ChatModelHandle } from "./chat/model-info.js";
 import type { Config } from "./config.js";
 import { handleErrors, respondNotFound } from "./http/handle-errors.js";
@@ -34,6 +33,7 @@ export interface AppDeps {
     | "replyMaxDetachedMs"
     | "apiKeys"
     | "apiKeysFile"
+    | "trustProxy"
   >;
   chat: ChatModelHandle;
   logger: Logger;
@@ -73,8 +73,10 @@ export function createApp({
   app.disable("x-powered-by");
   // Replies are never the same twice, so an ETag only costs a hash of every body.
   app.set("etag", false);
+  app.set("trust proxy", parseTrustProxy(config.trustProxy));
   app.use(assignRequestContext(logger));
   app.use(allowCors(config.corsOrigins));
+  app.use(identifyByAddress);
   // Every operation of the spec, at the method and path the spec gives it, answered only as the spec documents.
   const api = Router();
   mountOperations(
