@@ -95,7 +95,7 @@ describe("composing and acting on messages", () => {
     expect(chat.upstream.requests.at(-1)!.body.messages).toEqual([{ role: "user", content: "Pick a number" }]);
   });
 
-  it("editing an earlier message resends the new text and drops everything after it", async () => {
+  it("editing an earlier message resends the new text and shows only the edited branch", async () => {
     chat.upstream.enqueue({ tokens: ["Paris."] }, { tokens: ["Madrid."] }, { tokens: ["Rome."] });
     const { page } = await chat.openChat();
     await exchange(page, "Capital of France?");

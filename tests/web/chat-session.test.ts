@@ -146,7 +146,7 @@ describe("regenerate and edit-and-resend", () => {
     expect(lastUpstreamMessages()).toEqual(asked);
   });
 
-  it("edit-and-resend drops everything after the edited message and sends the edited text", async () => {
+  it("edit-and-resend shows the edited text with its new reply, sends only that, and keeps the old branch as a version", async () => {
     upstream.enqueue({ tokens: ["Paris"] }, { tokens: ["Lyon"] }, { tokens: ["Berlin"] });
     const { session, conversation } = recordSession(client);
     await session.send("Capital of France?");
@@ -159,7 +159,10 @@ describe("regenerate and edit-and-resend", () => {
       { role: "user", content: "Capital of Germany?" },
       { role: "assistant", content: "Berlin" },
     ]);
-    expect(conversation.messages[0]!.id).toBe(first.id);
+    expect(conversation.messages[0]!.versions).toEqual({
+      shown: 1,
+      hidden: [[expect.objectContaining({ id: first.id, content: "Capital of France?" }), expect.anything(), expect.anything(), expect.anything()]],
+    });
     expect(lastUpstreamMessages()).toEqual([{ role: "user", content: "Capital of Germany?" }]);
   });
 });

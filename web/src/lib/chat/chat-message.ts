@@ -38,6 +38,20 @@ export interface ReplyStats {
   tokenCount: number;
 }
 
+/**
+ * The versions of one turn of a conversation: an edited user message and the one before the edit, or a regenerated
+ * (or retried) reply and the replies before it. Each version has its own continuation: the turns that followed it.
+ */
+export interface TurnVersions {
+  /** Where the version shown sits among all of them, from 0, oldest first. */
+  shown: number;
+  /**
+   * Every other version, oldest first (the shown one left out), each as its message followed by the turns that came
+   * after it in that branch. Never empty.
+   */
+  hidden: ChatMessage[][];
+}
+
 /** One message of a conversation, as shown and as stored. */
 export interface ChatMessage {
   id: string;
@@ -60,4 +74,9 @@ export interface ChatMessage {
    * events after it, so the text neither misses nor repeats a token. Dropped when the reply ends.
    */
   lastEventId?: string;
+  /**
+   * Set on the shown message of a turn that has other versions (see {@link TurnVersions}); moves to whichever version
+   * is shown. Absent on a turn with one version.
+   */
+  versions?: TurnVersions;
 }

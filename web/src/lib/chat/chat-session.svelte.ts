@@ -10,6 +10,7 @@ import { UNTITLED } from "./conversation.svelte.js";
 import { createId } from "./create-id.js";
 import { driveReply, moveOutOfView, stopOnServer, type ReplyHost } from "./drive-reply.js";
 import { isoNow } from "./iso-now.js";
+import { addTurnVersion, dropShownVersion, findVersionPlace, showTurnVersion } from "./message-versions.js";
 import { ReplyRun, type RunOrigin } from "./reply-run.js";
 import { ReplyTimer } from "./reply-stats.js";
 import { toSendMessageRequest } from "./to-send-message-request.js";
@@ -129,31 +130,53 @@ export class ChatSession {
   }
 
   /**
-   * Replaces the last reply (failed, stopped or complete) with a new one for the same message. If the new attempt
-   * fails or is stopped before its first token, the previous reply is put back: a retry never costs text.
+   * Asks for a new reply to the last message, shown as a new version of the last reply (failed, stopped or complete),
+   * which stays beside it: a retry never costs text. A previous reply with no text is replaced instead. If the new
+   * attempt fails or is stopped before its first token, it is dropped and the previous reply shown again.
    */
   async regenerate(): Promise<boolean> {
-    if (this.busy || !this.lastReply) return false;
-    const previous = $state.snapshot(this.conversation.messages.pop()!);
-    const attempt = await this.#startReply();
+    const previous = this.lastReply;
+    if (this.busy || !previous) return false;
+    const index = this.conversation.messages.length - 1;
+    const restorable = previous.content !== "";
+    const position = findVersionPlace(previous)?.position ?? 0;
+    const attempt = await this.#startReply(index);
     const messages = this.conversation.messages;
-    const last = messages.length - 1;
-    if (messages[last] === attempt && attempt.content === "" && (attempt.state === "error" || attempt.state === "stopped") && previous.content !== "") {
-      messages[last] = previous;
+    if (messages[index] === attempt && attempt.content === "" && (attempt.state === "error" || attempt.state === "stopped") && restorable) {
+      dropShownVersion(messages, index, position);
       this.regenerateFailure = attempt.failure ?? null;
       this.#deps.onChange("structure");
     }
     return true;
   }
 
-  /** Changes a user message, drops everything after it, and asks for a new reply. */
+  /**
+   * Sends a new version of a user message and asks for a reply to it. The message as it was, and every turn after
+   * it, stay as the version before, reachable with {@link showVersion}.
+   */
   async editAndResend(messageId: string, text: string): Promise<boolean> {
     const content = text.trim();
     const index = this.conversation.messages.findIndex((message) => message.id === messageId);
     if (this.busy || content === "" || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
-    this.conversation.messages.splice(index + 1);
-    this.conversation.messages[index]!.content = content.slice(0, MAX_MESSAGE_LENGTH);
+    const edited: ChatMessage = { id: createId(), role: "user", content: content.slice(0, MAX_MESSAGE_LENGTH), state: "complete", createdAt: isoNow() };
+    addTurnVersion(this.conversation.messages, index, edited);
     await this.#startReply();
+    return true;
+  }
+
+  /**
+   * Shows another version (from 0) of the turn whose shown message is `messageId`, with that version's own later
+   * turns. Refused while a reply is in progress: the reply streams into the branch on screen, which must stay there.
+   */
+  showVersion(messageId: string, position: number): boolean {
+    const messages = this.conversation.messages;
+    const index = messages.findIndex((message) => message.id === messageId);
+    if (this.busy || index < 0 || !showTurnVersion(messages, index, position)) return false;
+    // Both spoke of the branch just hidden.
+    this.regenerateFailure = null;
+    if (this.status === "error") this.status = "ready";
+    // Not touched: looking at another version is not activity, and must not move the conversation up the list.
+    this.#deps.onChange("structure");
     return true;
   }
 
@@ -197,11 +220,17 @@ export class ChatSession {
     else if (!inView && (!run.lease.shared || !run.claimed)) void moveOutOfView(run, this.#host);
   }
 
-  /** Pushes an empty reply and streams it; resolves with the reply once the person has seen it end. */
-  async #startReply(): Promise<ChatMessage> {
+  /**
+   * Adds an empty reply and streams it; resolves with the reply once the person has seen it end. The reply answers the
+   * message before `at`: by default it is a new last message; an `at` within the list makes it a new version of the
+   * reply there (see {@link regenerate}).
+   */
+  async #startReply(at = this.conversation.messages.length): Promise<ChatMessage> {
     const conversation = this.conversation;
-    const request = toSendMessageRequest(conversation.messages, conversation.id);
-    conversation.messages.push({ id: createId(), role: "assistant", content: "", state: "streaming", createdAt: isoNow() });
+    const messages = conversation.messages;
+    const request = toSendMessageRequest(messages.slice(0, at), conversation.id);
+    const replaced = messages[at];
+    addTurnVersion(messages, at, { id: createId(), role: "assistant", content: "", state: "streaming", createdAt: isoNow() }, replaced?.content !== "");
     const run = new ReplyRun(conversation.messages.at(-1)!, "sent", new ReplyTimer(this.#now));
     this.#run = run;
     this.regenerateFailure = null;

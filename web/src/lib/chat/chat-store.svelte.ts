@@ -9,6 +9,7 @@ import type { ChatMessage } from "./chat-message.js";
 import { ChatSession, type ChangeKind } from "./chat-session.svelte.js";
 import { Conversation } from "./conversation.svelte.js";
 import { interruptedByReload } from "./describe-failure.js";
+import { forEachMessage } from "./message-versions.js";
 
 export interface ChatStoreDeps {
   client: ChatClient;
@@ -34,11 +35,12 @@ export interface ChatStoreDeps {
  */
 function settleInterrupted(conversation: Conversation): void {
   const last = conversation.messages.at(-1);
-  for (const message of conversation.messages) {
-    if (message.state !== "streaming" || (message === last && message.role === "assistant" && message.messageId !== undefined)) continue;
+  // Hidden versions too: a reply only ever streams at the end of the branch shown, so one found streaming elsewhere was cut off.
+  forEachMessage(conversation.messages, (message) => {
+    if (message.state !== "streaming" || (message === last && message.role === "assistant" && message.messageId !== undefined)) return;
     message.state = "error";
     message.failure = interruptedByReload();
-  }
+  });
 }
 
 /**

@@ -10,16 +10,41 @@ const MESSAGE_STATES: readonly MessageState[] = ["streaming", "complete", "stopp
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === "string";
 
-function invalidMessage(value: unknown, index: number): string | null {
-  if (!isRecord(value)) return `message ${index} is not an object`;
-  if (!isString(value.id) || value.id === "") return `message ${index} has no id`;
-  if (value.role !== "user" && value.role !== "assistant") return `message ${index} has an unknown role`;
-  if (!isString(value.content)) return `message ${index} has no text`;
-  if (!MESSAGE_STATES.includes(value.state as MessageState)) return `message ${index} has an unknown state`;
-  if (!isString(value.createdAt)) return `message ${index} has no date`;
+/** `name` is how a problem names the message: `message 3`, or `message 3, version 1, message 0` in a hidden version. */
+function invalidMessage(value: unknown, name: string): string | null {
+  if (!isRecord(value)) return `${name} is not an object`;
+  if (!isString(value.id) || value.id === "") return `${name} has no id`;
+  if (value.role !== "user" && value.role !== "assistant") return `${name} has an unknown role`;
+  if (!isString(value.content)) return `${name} has no text`;
+  if (!MESSAGE_STATES.includes(value.state as MessageState)) return `${name} has an unknown state`;
+  if (!isString(value.createdAt)) return `${name} has no date`;
   // Optional (older saves lack them), but a page acts on them: it re-attaches to the reply they name.
-  if (value.messageId !== undefined && !isString(value.messageId)) return `message ${index} has a server id that is not a string`;
-  if (value.lastEventId !== undefined && !isString(value.lastEventId)) return `message ${index} has a last event id that is not a string`;
+  if (value.messageId !== undefined && !isString(value.messageId)) return `${name} has a server id that is not a string`;
+  if (value.lastEventId !== undefined && !isString(value.lastEventId)) return `${name} has a last event id that is not a string`;
+  // Optional too, and acted on: the switcher shows them and moves their messages into the conversation.
+  if (value.versions !== undefined) return invalidVersions(value.versions, value.role, name);
+  return null;
+}
+
+function invalidMessages(value: unknown[], name: string): string | null {
+  for (const [index, message] of value.entries()) {
+    const problem = invalidMessage(message, `${name}${index}`);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function invalidVersions(value: unknown, role: unknown, name: string): string | null {
+  if (!isRecord(value) || !Array.isArray(value.hidden) || value.hidden.length === 0) return `${name} has versions without a list of them`;
+  if (!Number.isInteger(value.shown) || (value.shown as number) < 0 || (value.shown as number) > value.hidden.length) {
+    return `${name} has versions that do not say which one is shown`;
+  }
+  for (const [index, branch] of value.hidden.entries()) {
+    if (!Array.isArray(branch) || branch.length === 0) return `${name}, version ${index}, is empty`;
+    if (isRecord(branch[0]) && branch[0].role !== role) return `${name}, version ${index}, is not by the same author`;
+    const problem = invalidMessages(branch, `${name}, version ${index}, message `);
+    if (problem) return problem;
+  }
   return null;
 }
 
@@ -30,11 +55,8 @@ function invalidConversation(value: unknown, index: number): string | null {
     return `conversation ${index} lacks a title, dates or draft`;
   }
   if (!Array.isArray(value.messages)) return `conversation ${index} has no message list`;
-  for (const [messageIndex, message] of value.messages.entries()) {
-    const problem = invalidMessage(message, messageIndex);
-    if (problem) return `conversation ${index}: ${problem}`;
-  }
-  return null;
+  const problem = invalidMessages(value.messages, "message ");
+  return problem ? `conversation ${index}: ${problem}` : null;
 }
 
 function invalidV1_1(value: Record<string, unknown>): string | null {
