@@ -9,6 +9,7 @@ import type { Conversation } from "./conversation.svelte.js";
 import { UNTITLED } from "./conversation.svelte.js";
 import { createId } from "./create-id.js";
 import { driveReply, moveOutOfView, stopOnServer, type ReplyHost } from "./drive-reply.js";
+import { isBlank } from "./is-blank.js";
 import { isoNow } from "./iso-now.js";
 import { ReplyRun, type RunOrigin } from "./reply-run.js";
 import { ReplyTimer } from "./reply-stats.js";
@@ -99,10 +100,12 @@ export class ChatSession {
     return last?.role === "assistant" && last.state !== "streaming" ? last : undefined;
   }
 
-  /** Sends the user's text and streams the reply. Returns false (and changes nothing) when busy or empty. */
-  async send(text: string): Promise<boolean> {
-    const content = text.trim();
-    if (this.busy || content === "") return false;
+  /**
+   * Sends the user's text exactly as typed or pasted (a code block's indentation and blank lines are part of it) and
+   * streams the reply. Returns false (and changes nothing) when busy or when the text is only whitespace.
+   */
+  async send(content: string): Promise<boolean> {
+    if (this.busy || isBlank(content)) return false;
     const conversation = this.conversation;
     if (conversation.title === UNTITLED && !conversation.messages.some((message) => message.role === "user")) {
       conversation.title = titleFromText(content);
@@ -147,10 +150,9 @@ export class ChatSession {
   }
 
   /** Changes a user message, drops everything after it, and asks for a new reply. */
-  async editAndResend(messageId: string, text: string): Promise<boolean> {
-    const content = text.trim();
+  async editAndResend(messageId: string, content: string): Promise<boolean> {
     const index = this.conversation.messages.findIndex((message) => message.id === messageId);
-    if (this.busy || content === "" || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
+    if (this.busy || isBlank(content) || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
     this.conversation.messages.splice(index + 1);
     this.conversation.messages[index]!.content = content.slice(0, MAX_MESSAGE_LENGTH);
     await this.#startReply();
