@@ -8,6 +8,10 @@ import { startAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 export interface OpenChatOptions {
   viewport?: { width: number; height: number };
   colorScheme?: "light" | "dark";
+  /** A touch screen (coarse pointer, no hover), as on a phone: use with a phone-sized viewport. */
+  hasTouch?: boolean;
+  /** The browser's mobile mode (meta viewport, mobile user agent features). */
+  isMobile?: boolean;
   /** Runs in the page before the app (e.g. to put an old storage layout in place). */
   initScript?: string;
 }
@@ -42,7 +46,12 @@ export async function startChatInBrowser(env: Record<string, string> = {}): Prom
     app,
     browser,
     async openChat(options = {}) {
-      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 800 }, colorScheme: options.colorScheme ?? "light" });
+      const context = await browser.newContext({
+        viewport: options.viewport ?? { width: 1100, height: 800 },
+        colorScheme: options.colorScheme ?? "light",
+        hasTouch: options.hasTouch ?? false,
+        isMobile: options.isMobile ?? false,
+      });
       contexts.push(context);
       const page = await context.newPage();
       const pageErrors: Error[] = [];
