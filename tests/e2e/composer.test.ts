@@ -1,7 +1,7 @@
 /**
  * The composer and what the user types, in Chromium against the real server and the fake upstream: drafting the
  * next message while a reply streams, Escape, text sent exactly as typed or pasted, code and long pastes in the
- * user's bubble, and Return on a touch screen.
+ * user's bubble, Return on a touch screen, and the tab's title.
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -223,5 +223,26 @@ describe("on a phone (390×844, touch)", () => {
     expect(await placeholderFits(page)).toEqual({ placeholder: "Type your next message…", fits: true });
     await page.getByTestId("stop-button").tap();
     await expect.poll(() => lastReply(page).getAttribute("data-state"), WAIT).toBe("stopped");
+  });
+});
+
+describe("the browser tab's title", () => {
+  it("follows the open conversation: its first message, a rename, a new chat and a switch back", async () => {
+    const { page } = await chat.openChat();
+    expect(await page.title()).toBe("New chat · Streaming Chat");
+
+    await exchange(page, "Plan a trip to Lisbon");
+    await expect.poll(() => page.title(), WAIT).toBe("Plan a trip to Lisbon · Streaming Chat");
+
+    await page.getByRole("button", { name: "Rename Plan a trip to Lisbon" }).click();
+    await page.getByRole("textbox", { name: "Conversation name" }).fill("Lisbon");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.title(), WAIT).toBe("Lisbon · Streaming Chat");
+
+    await page.getByTestId("new-chat").click();
+    await expect.poll(() => page.title(), WAIT).toBe("New chat · Streaming Chat");
+
+    await page.getByRole("button", { name: "Lisbon", exact: true }).click();
+    await expect.poll(() => page.title(), WAIT).toBe("Lisbon · Streaming Chat");
   });
 });
