@@ -81,7 +81,9 @@ describe("streaming a reply in the browser", () => {
     await expect.poll(() => page.getByTestId("status-label").textContent()).toMatch(/Sending…|Streaming…/);
     await expect.poll(() => lastReply(page).getByTestId("assistant-reply").getAttribute("aria-busy")).toBe("true");
     await expect.poll(() => page.getByTestId("stop-button").isVisible()).toBe(true);
-    expect(await page.getByRole("textbox", { name: "Message" }).isDisabled()).toBe(true);
+    // The message box stays open for the next message while the reply streams (Send waits for the reply to end).
+    expect(await page.getByRole("textbox", { name: "Message" }).isEditable()).toBe(true);
+    expect(await page.getByTestId("send-button").count()).toBe(0);
 
     // Mid-stream, inside the code block: the README's screenshot.
     await expect.poll(() => lastReply(page).locator("pre code").textContent(), { timeout: 10_000 }).toContain("event");

@@ -8,8 +8,12 @@ import { startAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 export interface OpenChatOptions {
   viewport?: { width: number; height: number };
   colorScheme?: "light" | "dark";
-  /** A phone: touch events and a mobile viewport (`hasTouch`, `isMobile`); pair it with a phone-sized `viewport`. */
+  /** A phone: touch events and a mobile viewport (`hasTouch` and `isMobile` both); pair it with a phone-sized `viewport`. */
   touch?: boolean;
+  /** A touch screen (coarse pointer, no hover), as on a phone: use with a phone-sized viewport. */
+  hasTouch?: boolean;
+  /** The browser's mobile mode (meta viewport, mobile user agent features). */
+  isMobile?: boolean;
   /** Runs in the page before the app (e.g. to put an old storage layout in place). */
   initScript?: string;
 }
@@ -47,8 +51,8 @@ export async function startChatInBrowser(env: Record<string, string> = {}): Prom
       const context = await browser.newContext({
         viewport: options.viewport ?? { width: 1100, height: 800 },
         colorScheme: options.colorScheme ?? "light",
-        hasTouch: options.touch ?? false,
-        isMobile: options.touch ?? false,
+        hasTouch: options.hasTouch ?? options.touch ?? false,
+        isMobile: options.isMobile ?? options.touch ?? false,
       });
       contexts.push(context);
       const page = await context.newPage();

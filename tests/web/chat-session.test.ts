@@ -28,7 +28,7 @@ describe("sending a message", () => {
 
     const sent = session.send("  Hi there  ");
     expect(conversation.messages).toMatchObject([
-      { role: "user", content: "Hi there", state: "complete" },
+      { role: "user", content: "  Hi there  ", state: "complete" },
       { role: "assistant", content: "", state: "streaming" },
     ]);
     expect(session.status).toBe("sending");
@@ -39,6 +39,19 @@ describe("sending a message", () => {
     expect(conversation.messages[1]).toMatchObject({ role: "assistant", content: "Hello there", state: "complete", model: "fake-model" });
     expect(conversation.title).toBe("Hi there");
     expect(session.busy).toBe(false);
+  });
+
+  it("sends the text exactly as typed, indentation and line breaks included, and refuses only whitespace", async () => {
+    const code = "    def greet(name):\n\t\treturn f'hi {name}'  \n\n    # done\n";
+    const { session, conversation } = recordSession(client);
+
+    await expect(session.send(" \n\t ")).resolves.toBe(false);
+    expect(conversation.messages).toEqual([]);
+    await expect(session.send(code)).resolves.toBe(true);
+
+    expect(conversation.messages[0]!.content).toBe(code);
+    expect(lastUpstreamMessages()).toEqual([{ role: "user", content: code }]);
+    expect(conversation.title).toBe("def greet(name):");
   });
 
   it("grows the reply one token at a time and ends with exactly the text of the complete event", async () => {
@@ -153,17 +166,18 @@ describe("regenerate and edit-and-resend", () => {
     await session.send("Second city?");
     const first = conversation.messages[0]!;
 
-    await expect(session.editAndResend(first.id, "  Capital of Germany?  ")).resolves.toBe(true);
+    await expect(session.editAndResend(first.id, " ")).resolves.toBe(false);
+    await expect(session.editAndResend(first.id, "  Capital of Germany?\n")).resolves.toBe(true);
 
     expect(conversation.messages.map(({ role, content }) => ({ role, content }))).toEqual([
-      { role: "user", content: "Capital of Germany?" },
+      { role: "user", content: "  Capital of Germany?\n" },
       { role: "assistant", content: "Berlin" },
     ]);
     expect(conversation.messages[0]!.versions).toEqual({
       shown: 1,
       hidden: [[expect.objectContaining({ id: first.id, content: "Capital of France?" }), expect.anything(), expect.anything(), expect.anything()]],
     });
-    expect(lastUpstreamMessages()).toEqual([{ role: "user", content: "Capital of Germany?" }]);
+    expect(lastUpstreamMessages()).toEqual([{ role: "user", content: "  Capital of Germany?\n" }]);
   });
 });
 

@@ -9,6 +9,7 @@ import type { Conversation } from "./conversation.svelte.js";
 import { UNTITLED } from "./conversation.svelte.js";
 import { createId } from "./create-id.js";
 import { driveReply, moveOutOfView, stopOnServer, type ReplyHost } from "./drive-reply.js";
+import { isBlank } from "./is-blank.js";
 import { isoNow } from "./iso-now.js";
 import { addTurnVersion, dropShownVersion, findVersionPlace, showTurnVersion } from "./message-versions.js";
 import { ReplyRun, type RunOrigin } from "./reply-run.js";
@@ -100,10 +101,12 @@ export class ChatSession {
     return last?.role === "assistant" && last.state !== "streaming" ? last : undefined;
   }
 
-  /** Sends the user's text and streams the reply. Returns false (and changes nothing) when busy or empty. */
-  async send(text: string): Promise<boolean> {
-    const content = text.trim();
-    if (this.busy || content === "") return false;
+  /**
+   * Sends the user's text exactly as typed or pasted (a code block's indentation and blank lines are part of it) and
+   * streams the reply. Returns false (and changes nothing) when busy or when the text is only whitespace.
+   */
+  async send(content: string): Promise<boolean> {
+    if (this.busy || isBlank(content)) return false;
     const conversation = this.conversation;
     if (conversation.title === UNTITLED && !conversation.messages.some((message) => message.role === "user")) {
       conversation.title = titleFromText(content);
@@ -151,13 +154,12 @@ export class ChatSession {
   }
 
   /**
-   * Sends a new version of a user message and asks for a reply to it. The message as it was, and every turn after
-   * it, stay as the version before, reachable with {@link showVersion}.
+   * Sends a new version of a user message, exactly as typed, and asks for a reply to it. The message as it was, and
+   * every turn after it, stay as the version before, reachable with {@link showVersion}.
    */
-  async editAndResend(messageId: string, text: string): Promise<boolean> {
-    const content = text.trim();
+  async editAndResend(messageId: string, content: string): Promise<boolean> {
     const index = this.conversation.messages.findIndex((message) => message.id === messageId);
-    if (this.busy || content === "" || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
+    if (this.busy || isBlank(content) || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
     const edited: ChatMessage = { id: createId(), role: "user", content: content.slice(0, MAX_MESSAGE_LENGTH), state: "complete", createdAt: isoNow() };
     addTurnVersion(this.conversation.messages, index, edited);
     await this.#startReply();
