@@ -15,6 +15,12 @@ const conversationItems = (page: Page) => page.getByTestId("conversation-item");
 const activeItem = (page: Page) => page.locator('[data-testid="conversation-item"]:has([aria-current="page"])');
 const itemById = (page: Page, id: string) => page.locator(`[data-testid="conversation-item"][data-conversation-id="${id}"]`);
 
+/** Opens a conversation's ⋯ menu and picks one of its items. */
+async function chooseFromMenu(page: Page, title: string, item: string): Promise<void> {
+  await page.getByRole("button", { name: `Actions for ${title}`, exact: true }).click();
+  await page.getByRole("menuitem", { name: item, exact: true }).click();
+}
+
 async function activeConversationId(page: Page): Promise<string> {
   const id = await activeItem(page).getAttribute("data-conversation-id");
   expect(id).toBeTruthy();
@@ -243,7 +249,7 @@ describe("several conversations", () => {
     await exchange(page, "Remove me");
     const removedId = await activeConversationId(page);
 
-    await page.getByRole("button", { name: "Rename Remove me" }).click();
+    await chooseFromMenu(page, "Remove me", "Rename");
     const nameBox = page.getByRole("textbox", { name: "Conversation name" });
     await nameBox.fill("  Renamed topic  ");
     await nameBox.press("Enter");
@@ -254,17 +260,17 @@ describe("several conversations", () => {
       .toBe("Renamed topic");
 
     // Escape abandons a rename.
-    await page.getByRole("button", { name: "Rename Renamed topic" }).click();
+    await chooseFromMenu(page, "Renamed topic", "Rename");
     await nameBox.fill("Not this");
     await nameBox.press("Escape");
     expect(await page.locator("h1").textContent()).toBe("Renamed topic");
 
     // Delete asks for confirmation; Keep backs out.
-    await page.getByRole("button", { name: "Delete Renamed topic" }).click();
+    await chooseFromMenu(page, "Renamed topic", "Delete");
     await page.getByRole("button", { name: "Keep", exact: true }).click();
     expect(await conversationItems(page).count()).toBe(2);
 
-    await page.getByRole("button", { name: "Delete Renamed topic" }).click();
+    await chooseFromMenu(page, "Renamed topic", "Delete");
     await page.getByRole("button", { name: "Confirm delete Renamed topic" }).click();
     expect(await conversationItems(page).count()).toBe(1);
     expect(await activeConversationId(page)).toBe(keptId);
@@ -276,7 +282,7 @@ describe("several conversations", () => {
     expect(afterDelete.conversations.map((conversation) => conversation.id)).toEqual([keptId]);
     expect(afterDelete.activeConversationId).toBe(keptId);
 
-    await page.getByRole("button", { name: "Delete Keep me" }).click();
+    await chooseFromMenu(page, "Keep me", "Delete");
     await page.getByRole("button", { name: "Confirm delete Keep me" }).click();
     expect(await conversationItems(page).count()).toBe(1);
     expect(await activeConversationId(page)).not.toBe(keptId);

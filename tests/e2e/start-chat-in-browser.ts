@@ -8,6 +8,8 @@ import { startAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 export interface OpenChatOptions {
   viewport?: { width: number; height: number };
   colorScheme?: "light" | "dark";
+  /** A phone: touch events and a coarse pointer (`@media (pointer: coarse)`), with the mobile viewport meta honoured. */
+  touch?: boolean;
   /** Runs in the page before the app (e.g. to put an old storage layout in place). */
   initScript?: string;
 }
@@ -42,7 +44,12 @@ export async function startChatInBrowser(env: Record<string, string> = {}): Prom
     app,
     browser,
     async openChat(options = {}) {
-      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 800 }, colorScheme: options.colorScheme ?? "light" });
+      const context = await browser.newContext({
+        viewport: options.viewport ?? { width: 1100, height: 800 },
+        colorScheme: options.colorScheme ?? "light",
+        hasTouch: options.touch ?? false,
+        isMobile: options.touch ?? false,
+      });
       contexts.push(context);
       const page = await context.newPage();
       const pageErrors: Error[] = [];
