@@ -23,3 +23,9 @@ export async function exchange(page: Page, text: string): Promise<void> {
   await send(page, text);
   await expect.poll(() => page.locator('[data-role="assistant"][data-state="complete"]').count(), WAIT).toBe(before + 1);
 }
+
+/** Opens a conversation's ⋯ menu in the list and picks one of its items. */
+export async function chooseFromMenu(page: Page, title: string, item: string): Promise<void> {
+  await page.getByRole("button", { name: `Actions for ${title}`, exact: true }).click();
+  await page.getByRole("menuitem", { name: item, exact: true }).click();
+}

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { exchange, lastReply, messageBox, send, WAIT, words } from "./chat-page.js";
+import { chooseFromMenu, exchange, lastReply, messageBox, send, WAIT, words } from "./chat-page.js";
 import { useChatInBrowser } from "./use-chat-in-browser.js";
 
 const chat = useChatInBrowser();
@@ -234,7 +234,7 @@ describe("the browser tab's title", () => {
     await exchange(page, "Plan a trip to Lisbon");
     await expect.poll(() => page.title(), WAIT).toBe("Plan a trip to Lisbon · Streaming Chat");
 
-    await page.getByRole("button", { name: "Rename Plan a trip to Lisbon" }).click();
+    await chooseFromMenu(page, "Plan a trip to Lisbon", "Rename");
     await page.getByRole("textbox", { name: "Conversation name" }).fill("Lisbon");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.title(), WAIT).toBe("Lisbon · Streaming Chat");

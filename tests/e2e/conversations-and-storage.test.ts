@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { DEFAULT_TOKENS } from "../../fixtures/fake-openai-upstream.js";
-import { exchange, lastReply, messageBox, send, WAIT, words } from "./chat-page.js";
+import { chooseFromMenu, exchange, lastReply, messageBox, send, WAIT, words } from "./chat-page.js";
 import { useChatInBrowser } from "./use-chat-in-browser.js";
 import type { StoredStateV1_1 } from "../../web/src/lib/storage/storage-schema.js";
 
@@ -243,7 +243,7 @@ describe("several conversations", () => {
     await exchange(page, "Remove me");
     const removedId = await activeConversationId(page);
 
-    await page.getByRole("button", { name: "Rename Remove me" }).click();
+    await chooseFromMenu(page, "Remove me", "Rename");
     const nameBox = page.getByRole("textbox", { name: "Conversation name" });
     await nameBox.fill("  Renamed topic  ");
     await nameBox.press("Enter");
@@ -254,17 +254,17 @@ describe("several conversations", () => {
       .toBe("Renamed topic");
 
     // Escape abandons a rename.
-    await page.getByRole("button", { name: "Rename Renamed topic" }).click();
+    await chooseFromMenu(page, "Renamed topic", "Rename");
     await nameBox.fill("Not this");
     await nameBox.press("Escape");
     expect(await page.locator("h1").textContent()).toBe("Renamed topic");
 
     // Delete asks for confirmation; Keep backs out.
-    await page.getByRole("button", { name: "Delete Renamed topic" }).click();
+    await chooseFromMenu(page, "Renamed topic", "Delete");
     await page.getByRole("button", { name: "Keep", exact: true }).click();
     expect(await conversationItems(page).count()).toBe(2);
 
-    await page.getByRole("button", { name: "Delete Renamed topic" }).click();
+    await chooseFromMenu(page, "Renamed topic", "Delete");
     await page.getByRole("button", { name: "Confirm delete Renamed topic" }).click();
     expect(await conversationItems(page).count()).toBe(1);
     expect(await activeConversationId(page)).toBe(keptId);
@@ -276,7 +276,7 @@ describe("several conversations", () => {
     expect(afterDelete.conversations.map((conversation) => conversation.id)).toEqual([keptId]);
     expect(afterDelete.activeConversationId).toBe(keptId);
 
-    await page.getByRole("button", { name: "Delete Keep me" }).click();
+    await chooseFromMenu(page, "Keep me", "Delete");
     await page.getByRole("button", { name: "Confirm delete Keep me" }).click();
     expect(await conversationItems(page).count()).toBe(1);
     expect(await activeConversationId(page)).not.toBe(keptId);

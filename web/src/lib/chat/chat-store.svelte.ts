@@ -4,10 +4,11 @@ import { createStreamSlots, type StreamSlots } from "../slots/create-stream-slot
 import type { ConversationStorage } from "../storage/create-conversation-storage.js";
 import type { StorageNotice } from "../storage/storage-notice.js";
 import { readStoredState } from "../storage/read-stored-state.js";
-import { CURRENT_SCHEMA_VERSION } from "../storage/storage-schema.js";
+import { CURRENT_SCHEMA_VERSION, type StoredConversation } from "../storage/storage-schema.js";
 import type { ChatMessage } from "./chat-message.js";
 import { ChatSession, type ChangeKind } from "./chat-session.svelte.js";
 import { Conversation } from "./conversation.svelte.js";
+import { createId } from "./create-id.js";
 import { interruptedByReload } from "./describe-failure.js";
 import { forEachMessage } from "./message-versions.js";
 
@@ -183,6 +184,26 @@ export class ChatStore {
     if (this.activeId === id) this.activeId = this.sorted[0]!.id;
     this.#showActive();
     this.save();
+  }
+
+  /**
+   * Adds a conversation read from a file (already validated as stored data is) and opens it. It is treated as if
+   * loaded from storage: a reply saved mid-stream is re-attached or shown as cut off. An id this tab has (or had, and
+   * deleted) is replaced by a new one, so an import never overwrites a conversation, nor brings back a deleted one
+   * under its old id.
+   */
+  importConversation(stored: StoredConversation): Conversation {
+    const taken = this.#deleted.has(stored.id) || this.conversations.some((conversation) => conversation.id === stored.id);
+    const conversation = new Conversation(taken ? { ...stored, id: createId() } : stored);
+    settleInterrupted(conversation);
+    this.conversations.push(conversation);
+    this.sessionFor(conversation);
+    this.activeId = conversation.id;
+    this.#showActive();
+    this.sessionFor(conversation).adopt("loaded");
+    this.#dirty = true;
+    this.save();
+    return conversation;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { toPlainTitle } from "../conversations/conversation-title.js";
 import type { StoredConversation } from "../storage/storage-schema.js";
 import type { ChatMessage } from "./chat-message.js";
 import { createId } from "./create-id.js";
@@ -11,6 +12,8 @@ export class Conversation {
   readonly id: string;
   readonly createdAt: string;
   title = $state(UNTITLED);
+  /** The title as shown: without Markdown syntax, which titles saved by earlier versions may hold. */
+  readonly plainTitle = $derived(toPlainTitle(this.title));
   /** ISO 8601; bumped by every message, so the list can show the most recent first. */
   updatedAt = $state("");
   /** What the user typed but has not sent; saved so a reload does not lose it. */

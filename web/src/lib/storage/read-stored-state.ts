@@ -1,5 +1,6 @@
 import type { ChatMessage, MessageState } from "../chat/chat-message.js";
 import { createId } from "../chat/create-id.js";
+import { titleFromText } from "../conversations/conversation-title.js";
 import type { StoredConversation, StoredStateV1_0, StoredStateV1_1 } from "./storage-schema.js";
 
 /** What was found under the storage key. */
@@ -81,8 +82,14 @@ function invalidV1_0(value: Record<string, unknown>): string | null {
   return null;
 }
 
-/** A conversation title from its first user message, as chat apps do before the user renames it. */
-export function titleFromText(text: string): string {
+// Re-exported for the session that titles a new conversation.
+export { titleFromText };
+
+/**
+ * The title migration has always given a 1.0.0 list: its first line as typed. Kept as it was, so old data migrates
+ * to exactly what it did before; the list shows it without Markdown syntax all the same.
+ */
+function titleFromFirstLine(text: string): string {
   const line = text.trim().split("\n", 1)[0]!.trim();
   if (line === "") return "New chat";
   return line.length > 48 ? `${line.slice(0, 47)}…` : line;
@@ -104,7 +111,7 @@ function migrateFromV1_0(old: StoredStateV1_0): StoredStateV1_1 {
   const firstUser = old.messages.find((message) => message.role === "user");
   const conversation: StoredConversation = {
     id: createId(),
-    title: titleFromText(firstUser?.content ?? ""),
+    title: titleFromFirstLine(firstUser?.content ?? ""),
     createdAt: messages[0]!.createdAt,
     updatedAt: messages.at(-1)!.createdAt,
     draft: "",
