@@ -8,6 +8,9 @@ import { startAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
 export interface OpenChatOptions {
   viewport?: { width: number; height: number };
   colorScheme?: "light" | "dark";
+  /** A phone: touch events and a coarse pointer (`hasTouch`), and the mobile viewport rules (`isMobile`). */
+  hasTouch?: boolean;
+  isMobile?: boolean;
   /** Runs in the page before the app (e.g. to put an old storage layout in place). */
   initScript?: string;
 }
@@ -42,7 +45,12 @@ export async function startChatInBrowser(env: Record<string, string> = {}): Prom
     app,
     browser,
     async openChat(options = {}) {
-      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 800 }, colorScheme: options.colorScheme ?? "light" });
+      const context = await browser.newContext({
+        viewport: options.viewport ?? { width: 1100, height: 800 },
+        colorScheme: options.colorScheme ?? "light",
+        hasTouch: options.hasTouch ?? false,
+        isMobile: options.isMobile ?? false,
+      });
       contexts.push(context);
       const page = await context.newPage();
       const pageErrors: Error[] = [];

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { exchange, messageBox, WAIT } from "./chat-page.js";
+import type { OpenChatOptions } from "./start-chat-in-browser.js";
+import { useChatInBrowser } from "./use-chat-in-browser.js";
+
+const chat = useChatInBrowser();
+
+const DESKTOP: OpenChatOptions = { viewport: { width: 1280, height: 800 } };
+const PHONE: OpenChatOptions = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+
+/** A reply a few screens tall over 30 turns: paragraphs and a list, cut into word tokens. */
+const TURN_REPLY = "A first paragraph that wraps on a phone, with **bold** words in it.\n\n- one item\n- another item\n\nA closing line.".split(/(?= )/);
+
+/** Records, from before the app starts, the furthest the document itself was ever scrolled. */
+const WATCH_DOCUMENT_SCROLL = `(() => {
+  window.__documentScrolledTo = 0;
+  addEventListener("scroll", () => {
+    window.__documentScrolledTo = Math.max(window.__documentScrolledTo, document.scrollingElement.scrollTop);
+  }, true);
+})();`;
+
+interface DocumentScroll {
+  scrolledTo: number;
+  scrollTop: number;
+  documentHeight: number;
+  viewportHeight: number;
+}
+
+function readDocumentScroll(page: Page): Promise<DocumentScroll> {
+  return page.evaluate(() => ({
+    scrolledTo: (window as unknown as { __documentScrolledTo: number }).__documentScrolledTo,
+    scrollTop: document.scrollingElement!.scrollTop,
+    documentHeight: document.documentElement.scrollHeight,
+    viewportHeight: window.innerHeight,
+  }));
+}
+
+/** Turns the wheel over the middle of whatever `selector` matches, both ways. */
+async function wheelOver(page: Page, selector: string): Promise<void> {
+  const box = (await page.locator(selector).first().boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 600);
+  await page.mouse.wheel(0, -300);
+  await page.mouse.wheel(0, 900);
+}
+
+/**
+ * Wheels over the message list until it has moved: wheel events are handled in order, so every wheel turned before
+ * this one has had its effect by then.
+ */
+async function wheelTheListAndWaitForIt(page: Page): Promise<void> {
+  const list = page.getByTestId("message-list");
+  const before = await list.evaluate((element) => element.scrollTop);
+  await wheelOver(page, '[data-testid="message-list"]');
+  await page.mouse.wheel(0, -2000);
+  await expect.poll(() => list.evaluate((element) => element.scrollTop), WAIT).not.toBe(before);
+}
+
+describe("the page itself never scrolls", () => {
+  for (const [name, size] of [
+    ["1280×800", DESKTOP],
+    ["390×844 with touch", PHONE],
+  ] as const) {
+    it(`after 30 turns at ${name}, wheeling over the header, composer and conversation list leaves the page in place`, { timeout: 180_000 }, async () => {
+      chat.upstream.setDefault({ tokens: TURN_REPLY });
+      const { page } = await chat.openChat({ ...size, initScript: WATCH_DOCUMENT_SCROLL });
+      for (let turn = 1; turn <= 30; turn++) await exchange(page, `Question ${turn}`);
+
+      const afterTurns = await readDocumentScroll(page);
+      expect(afterTurns.documentHeight, "the document is exactly the window's height").toBe(afterTurns.viewportHeight);
+
+      await wheelOver(page, "header");
+      await wheelOver(page, "form.composer");
+      await wheelOver(page, '[data-testid="status-bar"]');
+      if (size === PHONE) {
+        await page.getByRole("button", { name: "Conversations", exact: true }).click();
+        await expect.poll(() => page.getByTestId("new-chat").isVisible(), WAIT).toBe(true);
+        await wheelOver(page, "#sidebar");
+        await page.keyboard.press("Escape");
+        await expect.poll(() => page.getByTestId("new-chat").isVisible(), WAIT).toBe(false);
+      } else {
+        await wheelOver(page, "#sidebar");
+      }
+      await wheelTheListAndWaitForIt(page);
+
+      const afterWheel = await readDocumentScroll(page);
+      expect(afterWheel).toEqual({ scrolledTo: 0, scrollTop: 0, documentHeight: afterWheel.viewportHeight, viewportHeight: size.viewport!.height });
+      // The header and the composer are still where they belong: at the top and at the bottom of the window.
+      expect((await page.locator("header").boundingBox())!.y).toBe(0);
+      const composer = (await page.locator("form.composer").boundingBox())!;
+      expect(composer.y + composer.height).toBeLessThanOrEqual(size.viewport!.height);
+      expect(await messageBox(page).isVisible()).toBe(true);
+    });
+  }
+});
