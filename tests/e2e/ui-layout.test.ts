@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { exchange, messageBox, WAIT } from "./chat-page.js";
+import { exchange, lastReply, messageBox, WAIT } from "./chat-page.js";
 import type { OpenChatOptions } from "./start-chat-in-browser.js";
 import { useChatInBrowser } from "./use-chat-in-browser.js";
 
@@ -91,6 +91,77 @@ describe("the page itself never scrolls", () => {
       const composer = (await page.locator("form.composer").boundingBox())!;
       expect(composer.y + composer.height).toBeLessThanOrEqual(size.viewport!.height);
       expect(await messageBox(page).isVisible()).toBe(true);
+    });
+  }
+});
+
+/** The words of every cell that a line break cuts in two (a word drawn on two lines has two boxes). */
+function brokenWordsIn(page: Page, cells: string): Promise<string[]> {
+  return lastReply(page)
+    .locator(cells)
+    .evaluateAll((elements) => {
+      const broken: string[] = [];
+      for (const cell of elements) {
+        const text = cell.firstChild;
+        if (!(text instanceof Text)) continue;
+        for (const match of text.data.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(text, match.index);
+          range.setEnd(text, match.index + match[0].length);
+          if (range.getClientRects().length > 1) broken.push(match[0]);
+        }
+      }
+      return broken;
+    });
+}
+
+describe("tables", () => {
+  const WIDE_TABLE = [
+    "| Component | Before | After | Change | Memory | Latency | Throughput | Notes |",
+    "|---|---|---|---|---|---|---|---|",
+    "| Renderer | 120 ms | 80 ms | −33% | 12 MiB | p95 18 ms | 4,000 tok/s | incremental blocks |",
+    "| Parser | 40 ms | 35 ms | −12% | 3 MiB | p95 2 ms | 9,000 tok/s | unchanged |",
+    "",
+    `And a paragraph with a long unbroken string: ${"x".repeat(200)}`,
+  ].join("\n");
+
+  for (const [name, size] of [
+    ["390×844 with touch", PHONE],
+    ["1280×800", DESKTOP],
+  ] as const) {
+    it(`at ${name}, a wide table keeps whole words in its cells and scrolls sideways in its own box`, async () => {
+      chat.upstream.enqueue({ tokens: WIDE_TABLE.split(/(?= )/) });
+      const { page } = await chat.openChat(size);
+      await exchange(page, "Compare them in a table");
+
+      expect(await lastReply(page).locator("th").allTextContents()).toEqual([
+        "Component",
+        "Before",
+        "After",
+        "Change",
+        "Memory",
+        "Latency",
+        "Throughput",
+        "Notes",
+      ]);
+      expect(await brokenWordsIn(page, "th, td")).toEqual([]);
+
+      const table = await lastReply(page)
+        .locator("table")
+        .evaluate((element) => {
+          const box = element.closest(".table-scroll") ?? element;
+          const before = box.scrollLeft;
+          box.scrollLeft = 10_000;
+          return { scrollsOnItsOwn: box.scrollWidth > box.clientWidth, moved: box.scrollLeft > before, right: box.getBoundingClientRect().right };
+        });
+      expect(table.scrollsOnItsOwn).toBe(true);
+      expect(table.moved).toBe(true);
+
+      const bubble = (await lastReply(page).getByTestId("assistant-reply").boundingBox())!;
+      expect(table.right).toBeLessThanOrEqual(bubble.x + bubble.width + 0.5);
+      const paragraph = (await lastReply(page).locator("p").last().boundingBox())!;
+      expect(paragraph.x + paragraph.width).toBeLessThanOrEqual(bubble.x + bubble.width + 0.5);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
     });
   }
 });

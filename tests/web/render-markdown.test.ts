@@ -107,6 +107,13 @@ describe("renderMarkdown", () => {
     expect(root.querySelector("td strong")?.textContent).toBe("2");
   });
 
+  it("puts each table in its own sideways-scrolling box", () => {
+    const root = toDom(renderMarkdown("| a | b |\n|---|---|\n| 1 | 2 |\n\nafter"));
+    expect(root.firstElementChild?.className).toBe("table-scroll");
+    expect(root.querySelector(".table-scroll > table > thead > tr > th")?.textContent).toBe("a");
+    expect(root.querySelector(".table-scroll + p")?.textContent).toBe("after");
+  });
+
   it("renders nested lists, ordered lists keeping their first number, and task items as glyphs", () => {
     const root = toDom(renderMarkdown("3. three\n4. four\n   - nested\n\n- [x] done\n- [ ] todo"));
     expect(root.querySelector("ol")?.getAttribute("start")).toBe("3");

@@ -1,11 +1,11 @@
 import createDOMPurify, { type Config, type WindowLike } from "dompurify";
-import { Marked, type Tokens } from "marked";
+import { Marked, Renderer, type Tokens } from "marked";
 
 /** The only link targets a reply may point to; anything else (javascript:, data:, relative paths) stays text. */
 const SAFE_PROTOCOLS = new Set(["http:", "https:", "mailto:"]);
 
 /** Classes our renderer writes; the sanitiser drops every other one so model output cannot borrow app styles. */
-const ALLOWED_CLASS = /^(?:language-[\w+#.-]{1,40}|code-block|copy-code)$/;
+const ALLOWED_CLASS = /^(?:language-[\w+#.-]{1,40}|code-block|copy-code|table-scroll)$/;
 
 /** What may reach the page: the elements marked produces for GFM, nothing that loads, runs or takes input. */
 const PURIFY_CONFIG: Config = {
@@ -96,6 +96,10 @@ function createMarked(): Marked {
           `<div class="code-block"><button type="button" class="copy-code" aria-label="Copy code">Copy</button>` +
           `<pre><code${classAttribute}>${escapeHtml(text.replace(/\n$/, ""))}\n</code></pre></div>\n`
         );
+      },
+      // A table wider than the reply scrolls sideways in its own box, so its cells can keep whole words.
+      table(token: Tokens.Table): string {
+        return `<div class="table-scroll">${Renderer.prototype.table.call(this, token)}</div>\n`;
       },
       // Task lists: a glyph instead of a form control.
       checkbox({ checked }: Tokens.Checkbox): string {
