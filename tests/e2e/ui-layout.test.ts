@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { exchange, lastReply, messageBox, WAIT } from "./chat-page.js";
+import { exchange, lastReply, messageBox, send, WAIT } from "./chat-page.js";
 import type { OpenChatOptions } from "./start-chat-in-browser.js";
 import { useChatInBrowser } from "./use-chat-in-browser.js";
 
@@ -164,4 +164,130 @@ describe("tables", () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
     });
   }
+});
+
+/** A reply several screens tall: a paragraph every 12 words. */
+const longReply = (count: number) => Array.from({ length: count }, (_, index) => (index % 12 === 11 ? `word${index}\n\n` : `word${index} `));
+
+/**
+ * Records, on every animation frame from before the app starts, where the last reply's text sits inside the reply,
+ * how much of the reply lies below its text, how far the list is from its bottom, and whether "Jump to latest" shows.
+ */
+const SAMPLE_FRAMES = `(() => {
+  window.__frames = [];
+  const sample = () => {
+    const reply = [...document.querySelectorAll('[data-role="assistant"]')].at(-1);
+    const text = reply?.querySelector(".markdown");
+    const list = document.querySelector('[data-testid="message-list"]');
+    if (reply && text && list) {
+      const replyBox = reply.getBoundingClientRect();
+      const textBox = text.getBoundingClientRect();
+      window.__frames.push({
+        state: reply.getAttribute("data-state"),
+        textTop: Math.round(textBox.top - replyBox.top),
+        belowText: Math.round(replyBox.bottom - textBox.bottom),
+        fromBottom: list.scrollHeight - list.scrollTop - list.clientHeight,
+        jump: document.querySelector('[data-testid="jump-to-latest"]') !== null,
+      });
+    }
+    requestAnimationFrame(sample);
+  };
+  requestAnimationFrame(sample);
+})();`;
+
+interface FrameSample {
+  state: string;
+  textTop: number;
+  belowText: number;
+  fromBottom: number;
+  jump: boolean;
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+describe("the end of a reply and Jump to latest", () => {
+  for (const [name, size] of [
+    ["390×844 with touch", PHONE],
+    ["1280×800", DESKTOP],
+  ] as const) {
+    it(`at ${name}, a reply that ends at the bottom moves nothing and shows no Jump to latest`, async () => {
+      chat.upstream.enqueue({ tokens: longReply(240), delayMs: 8 });
+      const { page } = await chat.openChat({ ...size, initScript: SAMPLE_FRAMES });
+      await send(page, "A long answer, please");
+      await expect.poll(() => lastReply(page).getAttribute("data-state"), WAIT).toBe("complete");
+      // Frames after the end are sampled too.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(resolve)))));
+
+      const frames = await page.evaluate(() => (window as unknown as { __frames: FrameSample[] }).__frames);
+      const lastStreaming = frames.findLastIndex((frame) => frame.state === "streaming");
+      expect(lastStreaming, "frames were sampled while the reply streamed").toBeGreaterThan(0);
+      const before = frames[lastStreaming]!;
+      const after = frames.slice(lastStreaming + 1);
+      expect(after.length).toBeGreaterThan(0);
+      for (const frame of after) {
+        expect(frame.textTop, "the text does not move inside the reply").toBe(before.textTop);
+        expect(frame.belowText, "what is under the text keeps its height").toBe(before.belowText);
+        expect(frame.fromBottom, "the view stays at the bottom").toBeLessThanOrEqual(1);
+      }
+      expect(frames.filter((frame) => frame.jump)).toEqual([]);
+      expect(await page.getByTestId("jump-to-latest").count()).toBe(0);
+    });
+
+    it(`at ${name}, Jump to latest never covers the last reply's actions nor the composer, even a tall one`, async () => {
+      chat.upstream.enqueue({ tokens: longReply(240) });
+      const { page } = await chat.openChat(size);
+      await exchange(page, "A long answer, please");
+      // A composer grown to several lines.
+      await messageBox(page).fill(Array.from({ length: 12 }, (_, line) => `draft line ${line}`).join("\n"));
+      const composer = (await page.locator("form.composer").boundingBox())!;
+      expect(composer.height).toBeGreaterThan(150);
+      const list = page.getByTestId("message-list");
+      // The list kept to its bottom while the composer took its room.
+      await expect.poll(() => list.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight), WAIT).toBeLessThanOrEqual(1);
+
+      const jump = page.getByTestId("jump-to-latest");
+      const actions = lastReply(page).locator(".actions button");
+      expect(await actions.count()).toBeGreaterThan(1);
+      for (const distance of [60, 90, 120, 160, 220, 300]) {
+        await list.evaluate((element, up) => (element.scrollTop = element.scrollHeight - element.clientHeight - up), distance);
+        await expect.poll(() => jump.isVisible(), WAIT).toBe(true);
+        const pill = (await jump.boundingBox())!;
+        expect(overlaps(pill, composer), `scrolled ${distance} px up: over the composer`).toBe(false);
+        for (const button of await actions.all()) {
+          const box = await button.boundingBox();
+          if (box) expect(overlaps(pill, box), `scrolled ${distance} px up: over "${await button.textContent()}"`).toBe(false);
+        }
+      }
+      await jump.click();
+      await expect.poll(() => jump.count(), WAIT).toBe(0);
+      expect(await list.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)).toBeLessThanOrEqual(1);
+    });
+  }
+});
+
+describe("reply figures", () => {
+  it("token and speed figures show once, in the status bar; each reply keeps its own behind a details button", async () => {
+    chat.upstream.enqueue({ tokens: ["One ", "reply ", "in ", "four."], delayMs: 5 }, { tokens: ["Another ", "reply."], delayMs: 5 });
+    const { page } = await chat.openChat();
+    await exchange(page, "First");
+    await exchange(page, "Second");
+
+    // Everything on screen that reads as a speed figure: the status bar's only.
+    const shownSpeeds = () => page.locator("body").evaluate((body: HTMLElement) => body.innerText.match(/tok\/s/g)?.length ?? 0);
+    expect(await shownSpeeds()).toBe(1);
+    expect(await page.getByTestId("status-bar").innerText()).toMatch(/tok\/s/);
+
+    const firstReply = page.locator('[data-role="assistant"]').first();
+    const details = firstReply.getByRole("button", { name: "Reply details" });
+    expect(await details.getAttribute("aria-expanded")).toBe("false");
+    await details.click();
+    expect(await details.getAttribute("aria-expanded")).toBe("true");
+    const figures = firstReply.getByTestId("reply-stats");
+    expect(await figures.isVisible()).toBe(true);
+    expect(await figures.textContent()).toMatch(/^4 tokens · first token \d+ ms · \d+(\.\d+)? tok\/s$/);
+    expect(await details.getAttribute("aria-controls")).toBe(await figures.getAttribute("id"));
+    await details.click();
+    expect(await figures.isVisible()).toBe(false);
+  });
 });
