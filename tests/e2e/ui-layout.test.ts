@@ -291,3 +291,117 @@ describe("reply figures", () => {
     expect(await figures.isVisible()).toBe(false);
   });
 });
+
+/** Records every text the page's announcer region takes, in order, from before the app starts. */
+const RECORD_ANNOUNCEMENTS = `(() => {
+  window.__announced = [];
+  let last = null;
+  new MutationObserver(() => {
+    const region = document.querySelector('[data-testid="announcer"]');
+    const text = region ? region.textContent : null;
+    if (region && text !== last) window.__announced.push(text);
+    last = text;
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+})();`;
+
+describe("screen readers", () => {
+  it("copying a reply, a message or a code block is announced, every time", async () => {
+    chat.upstream.enqueue({ tokens: ["Run this:\n\n", "```sh\n", "npm test\n", "```"] });
+    const { page, context } = await chat.openChat({ initScript: RECORD_ANNOUNCEMENTS });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: chat.app.baseUrl });
+    await exchange(page, "How do I test?");
+    expect(await page.getByTestId("announcer").getAttribute("role")).toBe("status");
+    const announced = () => page.evaluate(() => (window as unknown as { __announced: string[] }).__announced.filter((text) => text !== ""));
+
+    await lastReply(page).getByRole("button", { name: "Copy reply" }).click();
+    await expect.poll(announced, WAIT).toEqual(["Reply copied"]);
+    // The same words again are announced again (the region is emptied in between: a region that does not change is not read).
+    await lastReply(page).getByRole("button", { name: "Copy reply" }).click();
+    await expect.poll(announced, WAIT).toEqual(["Reply copied", "Reply copied"]);
+
+    await lastReply(page).getByRole("button", { name: "Copy code" }).click();
+    await expect.poll(announced, WAIT).toEqual(["Reply copied", "Reply copied", "Code copied"]);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe("npm test");
+
+    await page.locator('[data-role="user"]').getByRole("button", { name: "Copy message" }).click();
+    await expect.poll(announced, WAIT).toEqual(["Reply copied", "Reply copied", "Code copied", "Message copied"]);
+    // One live region for these, not one per reply.
+    expect(await page.locator('[data-role] [role="status"]').count()).toBe(0);
+  });
+
+  it("a reply cut off by a reload says each sentence once, and its failure is announced once", async () => {
+    const partial = "Half of an answer";
+    const saved = {
+      version: "1.1.0",
+      activeConversationId: "c1",
+      conversations: [
+        {
+          id: "c1",
+          title: "Two cut-off replies",
+          createdAt: "2026-01-01T00:00:00.000Z",
+          updatedAt: "2026-01-01T00:00:03.000Z",
+          draft: "",
+          messages: [
+            { id: "q1", role: "user", content: "First question", state: "complete", createdAt: "2026-01-01T00:00:00.000Z" },
+            // Saved by today's UI after a reload had cut it off: the failure's own words are stored with it.
+            {
+              id: "r1",
+              role: "assistant",
+              content: partial,
+              state: "error",
+              createdAt: "2026-01-01T00:00:01.000Z",
+              failure: {
+                code: "interrupted_by_reload",
+                message: "The page was closed or reloaded while this reply was arriving. The text above is what had arrived.",
+                retryable: true,
+              },
+            },
+            { id: "q2", role: "user", content: "Second question", state: "complete", createdAt: "2026-01-01T00:00:02.000Z" },
+            // Still streaming when the page went away, with no server id to come back to.
+            { id: "r2", role: "assistant", content: partial, state: "streaming", createdAt: "2026-01-01T00:00:03.000Z" },
+          ],
+        },
+      ],
+    };
+    const { page } = await chat.openChat({ initScript: `localStorage.setItem("streaming-chat", ${JSON.stringify(JSON.stringify(saved))});` });
+    await expect.poll(() => lastReply(page).getAttribute("data-state"), WAIT).toBe("error");
+
+    const failures = await page.getByTestId("reply-error").allTextContents();
+    expect(failures).toHaveLength(2);
+    for (const failure of failures) {
+      expect(failure).toContain("The page was closed or reloaded while this reply was arriving.");
+      const sentences = failure.trim().split(/(?<=\.)\s+/);
+      expect(sentences.length).toBeGreaterThan(1);
+      expect(new Set(sentences).size, `a sentence said twice in "${failure}"`).toBe(sentences.length);
+    }
+    // An alert inside the reply's live region would be read once as the alert and again as the region's change.
+    expect(await page.locator('[aria-live] [role="alert"], [role="status"] [role="alert"]').count()).toBe(0);
+    expect(await page.locator('[role="alert"][data-testid="reply-error"]').count()).toBe(2);
+  });
+});
+
+describe("touch targets", () => {
+  it("on a touch screen every button of the header, the composer and the message actions is at least 44 px", async () => {
+    chat.upstream.enqueue({ tokens: ["A reply ", "to act on."] });
+    const { page } = await chat.openChat(PHONE);
+    expect(await page.evaluate(() => matchMedia("(pointer: coarse)").matches)).toBe(true);
+    await exchange(page, "Something to act on");
+
+    const buttons = page.locator("header button, form.composer button, article[data-role] .actions button");
+    const sizes = await buttons.evaluateAll((elements) =>
+      elements
+        .filter((element) => element.getClientRects().length > 0)
+        .map((element) => {
+          const box = element.getBoundingClientRect();
+          return { name: element.getAttribute("aria-label") ?? element.textContent?.trim(), width: box.width, height: box.height };
+        }),
+    );
+    expect(sizes.map((size) => size.name)).toEqual(
+      expect.arrayContaining(["Conversations", "Send", "Copy message", "Edit and resend", "Copy reply", "Regenerate", "Reply details"]),
+    );
+    for (const size of sizes) {
+      expect(size.height, `${size.name} is ${size.height} px tall`).toBeGreaterThanOrEqual(44);
+      expect(size.width, `${size.name} is ${size.width} px wide`).toBeGreaterThanOrEqual(44);
+    }
+  });
+});
