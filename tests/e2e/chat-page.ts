@@ -11,10 +11,12 @@ export const words = (count: number) => Array.from({ length: count }, (_, index)
 export const messageBox = (page: Page) => page.getByRole("textbox", { name: "Message" });
 export const lastReply = (page: Page) => page.locator('[data-role="assistant"]').last();
 
-/** Types a message and presses Enter. */
+/** Types a message and sends it as its user would: Enter, or on a touch screen (where Return adds a line) the Send button. */
 export async function send(page: Page, text: string): Promise<void> {
   await messageBox(page).fill(text);
-  await page.keyboard.press("Enter");
+  const touch = await page.evaluate(() => matchMedia("(pointer: coarse) and (hover: none)").matches);
+  if (touch) await page.getByTestId("send-button").click();
+  else await page.keyboard.press("Enter");
 }
 
 /** Sends a message and waits until its reply is complete. */

@@ -6,6 +6,7 @@
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, expect, it, vi } from "vitest";
 import MarkdownContent from "../../web/src/lib/components/MarkdownContent.svelte";
+import { createCodeHighlighter, type CodeHighlighter } from "../../web/src/lib/markdown/code-highlighter.js";
 
 const frames: FrameRequestCallback[] = [];
 vi.stubGlobal("requestAnimationFrame", (callback: FrameRequestCallback) => frames.push(callback));
@@ -26,7 +27,7 @@ afterEach(() => {
   frames.length = 0;
 });
 
-function show(initial: { content: string; streaming: boolean }) {
+function show(initial: { content: string; streaming: boolean; announce?: (text: string) => void; highlighter?: CodeHighlighter }) {
   const props = $state(initial);
   const component = mount(MarkdownContent, { target: document.body, props });
   unmountLast = () => unmount(component);
@@ -97,7 +98,8 @@ it("catches up at once when streaming ends, with the final text", () => {
 it("copies a code block's text with its Copy button and says so", async () => {
   const writeText = vi.fn(async (_text: string) => {});
   Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
-  show({ content: "```sh\nnpm i\n```", streaming: false });
+  const announced: string[] = [];
+  show({ content: "```sh\nnpm i\n```", streaming: false, announce: (text) => announced.push(text) });
 
   const button = document.querySelector<HTMLButtonElement>("button.copy-code")!;
   expect(button.getAttribute("aria-label")).toBe("Copy code");
@@ -107,5 +109,87 @@ it("copies a code block's text with its Copy button and says so", async () => {
 
   expect(writeText).toHaveBeenCalledWith("npm i");
   expect(button.textContent).toBe("Copied");
-  expect(document.querySelector("[role=status]")?.textContent).toBe("Code copied");
+  expect(announced).toEqual(["Code copied"]);
+  // The page's one live region says it; a reply has none of its own (each one made the page taller).
+  expect(document.querySelector("[role=status], [aria-live]")).toBeNull();
+});
+
+/** A highlighter on the real highlight.js, with TypeScript only; `ready` resolves when the next language is ready. */
+function typescriptHighlighter() {
+  const highlighter = createCodeHighlighter({
+    core: () => import("highlight.js/lib/core"),
+    languages: { typescript: () => import("highlight.js/lib/languages/typescript") },
+  });
+  return { highlighter, ready: () => new Promise<void>((resolve) => highlighter.onReady(resolve)) };
+}
+
+const CODE = "```ts\nconst a = 1;\n```";
+
+it("shows a code block plain while it grows, and highlighted once it is finished", async () => {
+  const { highlighter, ready } = typescriptHighlighter();
+  const { props, root } = show({ content: "", streaming: true, highlighter });
+  props.content = "Code:\n\n```ts\nconst a";
+  flushSync();
+  runFrame();
+  expect(root.querySelector("pre code")?.textContent).toBe("const a\n");
+  expect(root.querySelector(".code-header .code-language")?.textContent).toBe("ts");
+  expect(root.querySelector("pre .hljs-keyword")).toBeNull();
+
+  const loaded = ready();
+  props.content = `Code:\n\n${CODE}\n\nAfter`;
+  flushSync();
+  runFrame();
+  await loaded;
+  flushSync();
+
+  expect(root.querySelector(".blocks pre code .hljs-keyword")?.textContent).toBe("const");
+  expect(root.querySelector(".blocks pre code")?.textContent).toBe("const a = 1;\n");
+});
+
+it("highlights the last block when the reply ends, and only then", async () => {
+  const { highlighter, ready } = typescriptHighlighter();
+  const { props, root } = show({ content: "", streaming: true, highlighter });
+  props.content = CODE;
+  flushSync();
+  runFrame();
+  expect(root.querySelector(".tail pre .hljs-keyword")).toBeNull();
+
+  const loaded = ready();
+  props.streaming = false;
+  flushSync();
+  await loaded;
+  flushSync();
+  expect(root.querySelector(".tail pre .hljs-keyword")?.textContent).toBe("const");
+});
+
+it("Wrap wraps one code block's lines, and the choice survives the block being drawn again", async () => {
+  const { highlighter, ready } = typescriptHighlighter();
+  const { props, root } = show({ content: "", streaming: true, highlighter });
+  props.content = `${CODE}\n\n\`\`\`ts\nlet b`;
+  flushSync();
+  runFrame();
+  const loaded = ready();
+  const [first, second] = root.querySelectorAll<HTMLElement>(".code-block");
+  second!.querySelector<HTMLButtonElement>(".wrap-code")!.click();
+  flushSync();
+  expect(second!.classList.contains("wrapped")).toBe(true);
+  expect(second!.querySelector(".wrap-code")?.getAttribute("aria-pressed")).toBe("true");
+  expect(first!.classList.contains("wrapped")).toBe(false);
+
+  // The growing block is drawn again each frame, and the first one again once highlighted.
+  props.content += " = 2;";
+  flushSync();
+  runFrame();
+  await loaded;
+  flushSync();
+  const blocks = root.querySelectorAll(".code-block");
+  expect(blocks[1], "drawn again").not.toBe(second);
+  expect([...blocks].map((block) => block.classList.contains("wrapped"))).toEqual([false, true]);
+  expect(blocks[1]!.querySelector(".wrap-code")?.getAttribute("aria-pressed")).toBe("true");
+  expect(blocks[0]!.querySelector(".hljs-keyword")).not.toBeNull();
+
+  blocks[1]!.querySelector<HTMLButtonElement>(".wrap-code")!.click();
+  flushSync();
+  expect(root.querySelector(".code-block.wrapped")).toBeNull();
+  expect(blocks[1]!.querySelector(".wrap-code")?.getAttribute("aria-pressed")).toBe("false");
 });

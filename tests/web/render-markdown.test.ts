@@ -88,13 +88,51 @@ describe("renderMarkdown", () => {
     expect(toDom(renderMarkdown("![x](javascript:alert(1))")).querySelector("a")).toBeNull();
   });
 
-  it("keeps code escaped, with a sanitised language class and a copy button", () => {
+  it("keeps code escaped, with a sanitised language class, under a bar with its language, Wrap and Copy", () => {
     const root = toDom(renderMarkdown('```js" onmouseover="alert(1)\nconst a = "<b>&amp;</b>";\n\nlet b;\n```'));
-    const code = root.querySelector("pre > code");
+    const code = root.querySelector(".code-block > pre > code");
     expect(code?.className).toBe("language-js");
     expect(code?.textContent).toBe('const a = "<b>&amp;</b>";\n\nlet b;\n');
-    expect(root.querySelector("button")?.getAttribute("aria-label")).toBe("Copy code");
+    expect(root.querySelector(".code-block > .code-header > .code-language")?.textContent).toBe("js");
+    const buttons = [...root.querySelectorAll(".code-header > button")].map((button) => [button.className, button.getAttribute("aria-label")]);
+    expect(buttons).toEqual([
+      ["wrap-code", "Wrap long lines"],
+      ["copy-code", "Copy code"],
+    ]);
+    expect(root.querySelector(".wrap-code")?.getAttribute("aria-pressed")).toBe("false");
     expect(root.querySelectorAll("b, [onmouseover]")).toHaveLength(0);
+  });
+
+  it("names code without a language 'text' and never asks to highlight it", () => {
+    const asked: string[] = [];
+    const root = toDom(renderMarkdown("```\nplain <i>x</i>\n```\n\n    indented", { highlight: (_code, language) => (asked.push(language), undefined) }));
+    expect([...root.querySelectorAll(".code-language")].map((label) => label.textContent)).toEqual(["text", "text"]);
+    expect([...root.querySelectorAll("pre > code")].map((code) => code.textContent)).toEqual(["plain <i>x</i>\n", "indented\n"]);
+    expect(asked).toEqual([]);
+  });
+
+  it("puts a highlighter's spans in the code, and shows the code plain when it has none", () => {
+    const highlight = (code: string, language: string) =>
+      language === "ts" ? `<span class="hljs-keyword">${code.slice(0, 5)}</span>${code.slice(5)}` : undefined;
+    const root = toDom(renderMarkdown("```ts\nconst a = 1;\n```\n\n```cobol\nDISPLAY 'x'.\n```", { highlight }));
+    const [ts, cobol] = root.querySelectorAll("pre > code");
+    expect(ts?.innerHTML).toBe('<span class="hljs-keyword">const</span> a = 1;\n');
+    expect(cobol?.innerHTML).toBe("DISPLAY 'x'.\n");
+  });
+
+  it("sanitises what a highlighter returns like everything else", () => {
+    const hostile = () => '<span class="hljs-string evil" onclick="alert(1)">x</span><img src=x onerror=alert(2)><script>alert(3)</script>';
+    const html = renderMarkdown("```js\nx\n```", { highlight: hostile });
+    expectInert(html);
+    const span = toDom(html).querySelector("pre > code > span");
+    expect(span?.className).toBe("hljs-string");
+    expect(span?.hasAttribute("onclick")).toBe(false);
+  });
+
+  it("keeps highlight.js's scope classes, sub-scopes included", () => {
+    const highlight = () => '<span class="hljs-title class_ inherited__">A</span><span class="hljs-meta hljs-keyword">B</span>';
+    const spans = toDom(renderMarkdown("```ts\nx\n```", { highlight })).querySelectorAll("pre span");
+    expect([...spans].map((span) => span.className)).toEqual(["hljs-title class_ inherited__", "hljs-meta hljs-keyword"]);
   });
 
   it("renders inline code escaped", () => {
@@ -105,6 +143,13 @@ describe("renderMarkdown", () => {
     const root = toDom(renderMarkdown("| a | b |\n|:--|--:|\n| 1 | **2** |"));
     expect([...root.querySelectorAll("th")].map((cell) => cell.getAttribute("align"))).toEqual(["left", "right"]);
     expect(root.querySelector("td strong")?.textContent).toBe("2");
+  });
+
+  it("puts each table in its own sideways-scrolling box", () => {
+    const root = toDom(renderMarkdown("| a | b |\n|---|---|\n| 1 | 2 |\n\nafter"));
+    expect(root.firstElementChild?.className).toBe("table-scroll");
+    expect(root.querySelector(".table-scroll > table > thead > tr > th")?.textContent).toBe("a");
+    expect(root.querySelector(".table-scroll + p")?.textContent).toBe("after");
   });
 
   it("renders nested lists, ordered lists keeping their first number, and task items as glyphs", () => {

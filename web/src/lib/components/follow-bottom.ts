@@ -14,7 +14,8 @@ export interface FollowBottomOptions {
  * Keeps a scrolling container pinned to its bottom while its content grows (a streaming reply), until the user
  * scrolls up; following resumes when they come back to the bottom or ask to (see {@link scrollToBottom}). Only a
  * scroll *upwards* stops following: growth, or a smooth scroll that lags behind growing content, never does. Growth
- * is seen by a ResizeObserver on the content, so nothing runs per token unless the content's height changed.
+ * is seen by a ResizeObserver on the content, so nothing runs per token unless the content's height changed; the
+ * container itself is observed too, since it shrinks when what is below it grows (a composer several lines tall).
  */
 export const followBottom: Action<HTMLElement, FollowBottomOptions> = (node, options = {}) => {
   let following = true;
@@ -41,6 +42,7 @@ export const followBottom: Action<HTMLElement, FollowBottomOptions> = (node, opt
   });
   const observeContent = () => {
     resizes.disconnect();
+    resizes.observe(node);
     for (const child of Array.from(node.children)) resizes.observe(child);
   };
   // Content children can be replaced (switching conversation); keep observing whatever is there.

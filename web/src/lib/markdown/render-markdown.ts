@@ -1,11 +1,15 @@
 import createDOMPurify, { type Config, type WindowLike } from "dompurify";
-import { Marked, type Tokens } from "marked";
+import { Marked, Renderer, type Tokens } from "marked";
 
 /** The only link targets a reply may point to; anything else (javascript:, data:, relative paths) stays text. */
 const SAFE_PROTOCOLS = new Set(["http:", "https:", "mailto:"]);
 
-/** Classes our renderer writes; the sanitiser drops every other one so model output cannot borrow app styles. */
-const ALLOWED_CLASS = /^(?:language-[\w+#.-]{1,40}|code-block|copy-code)$/;
+/**
+ * Classes our renderer and highlight.js write (`hljs-keyword`, and `class_` for a sub-scope such as `title.class`);
+ * the sanitiser drops every other one so model output cannot borrow app styles.
+ */
+const ALLOWED_CLASS =
+  /^(?:language-[\w+#.-]{1,40}|code-block|code-header|code-language|copy-code|wrap-code|table-scroll|hljs(?:-[a-z_-]{1,30})?|[a-z]{1,20}_{1,3})$/;
 
 /** What may reach the page: the elements marked produces for GFM, nothing that loads, runs or takes input. */
 const PURIFY_CONFIG: Config = {
@@ -29,6 +33,7 @@ const PURIFY_CONFIG: Config = {
     "ol",
     "p",
     "pre",
+    "span",
     "strong",
     "table",
     "tbody",
@@ -38,10 +43,10 @@ const PURIFY_CONFIG: Config = {
     "tr",
     "ul",
   ],
-  ALLOWED_ATTR: ["align", "aria-label", "class", "href", "start", "title", "type"],
+  ALLOWED_ATTR: ["align", "aria-label", "aria-pressed", "class", "href", "start", "title", "type"],
   ALLOWED_URI_REGEXP: /^(?:https?|mailto):/i,
   // DOMPurify checks every attribute it does not know to be URL-free against ALLOWED_URI_REGEXP.
-  ADD_URI_SAFE_ATTR: ["align", "aria-label", "start", "type"],
+  ADD_URI_SAFE_ATTR: ["align", "aria-label", "aria-pressed", "start", "type"],
   ALLOW_DATA_ATTR: false,
   ALLOW_ARIA_ATTR: false,
 };
@@ -72,6 +77,18 @@ function renderLink(href: string, title: string | null | undefined, html: string
   return `<a href="${escapeHtml(safe)}"${titleAttribute}>${html}</a>`;
 }
 
+/** Highlights one code block's text as HTML, or returns undefined to show it plain. */
+export type HighlightCode = (code: string, language: string) => string | undefined;
+
+/** Options of one rendering. */
+export interface RenderOptions {
+  /** Highlights fenced code that names its language; without it, code is shown plain. */
+  highlight?: HighlightCode;
+}
+
+/** The highlighter of the rendering under way: marked's renderer has no per-call options, and parsing is synchronous. */
+let highlightCurrent: HighlightCode | undefined;
+
 function createMarked(): Marked {
   return new Marked({
     gfm: true,
@@ -89,13 +106,22 @@ function createMarked(): Marked {
       image({ href, title, text }: Tokens.Image): string {
         return renderLink(href, title, escapeHtml(text || href));
       },
+      // A bar above the code names its language and holds its buttons, so they never cover the code.
       code({ text, lang }: Tokens.Code): string {
         const language = /^[\w+#.-]{1,40}/.exec(lang ?? "")?.[0];
         const classAttribute = language ? ` class="language-${language}"` : "";
+        const code = text.replace(/\n$/, "");
+        const body = (language && highlightCurrent?.(code, language)) ?? escapeHtml(code);
         return (
-          `<div class="code-block"><button type="button" class="copy-code" aria-label="Copy code">Copy</button>` +
-          `<pre><code${classAttribute}>${escapeHtml(text.replace(/\n$/, ""))}\n</code></pre></div>\n`
+          `<div class="code-block"><div class="code-header"><span class="code-language">${language ? escapeHtml(language) : "text"}</span>` +
+          `<button type="button" class="wrap-code" aria-pressed="false" aria-label="Wrap long lines">Wrap</button>` +
+          `<button type="button" class="copy-code" aria-label="Copy code">Copy</button></div>` +
+          `<pre><code${classAttribute}>${body}\n</code></pre></div>\n`
         );
+      },
+      // A table wider than the reply scrolls sideways in its own box, so its cells can keep whole words.
+      table(token: Tokens.Table): string {
+        return `<div class="table-scroll">${Renderer.prototype.table.call(this, token)}</div>\n`;
       },
       // Task lists: a glyph instead of a form control.
       checkbox({ checked }: Tokens.Checkbox): string {
@@ -113,7 +139,7 @@ function createMarked(): Marked {
  * const render = createMarkdownRenderer(window);
  * render("[docs](https://example.com)"); // '<p><a href="https://example.com/" target="_blank" …>docs</a></p>\n'
  */
-export function createMarkdownRenderer(window: WindowLike): (source: string) => string {
+export function createMarkdownRenderer(window: WindowLike): (source: string, options?: RenderOptions) => string {
   const marked = createMarked();
   const purify = createDOMPurify(window);
   // An unsupported environment would make sanitize() return its input unchanged: refuse instead.
@@ -130,20 +156,29 @@ export function createMarkdownRenderer(window: WindowLike): (source: string) => 
     node.setAttribute("target", "_blank");
     node.setAttribute("rel", "noopener noreferrer nofollow");
   });
-  return (source) => purify.sanitize(marked.parse(source, { async: false }));
+  return (source, options = {}) => {
+    highlightCurrent = options.highlight;
+    try {
+      // The highlighter's HTML goes through the same sanitiser as everything else.
+      return purify.sanitize(marked.parse(source, { async: false }));
+    } finally {
+      highlightCurrent = undefined;
+    }
+  };
 }
 
-let defaultRenderer: ((source: string) => string) | undefined;
+let defaultRenderer: ((source: string, options?: RenderOptions) => string) | undefined;
 
 /**
  * Renders a reply's Markdown as sanitised HTML for `{@html}`: raw HTML shows as text, links open in a new tab
- * and only for http(s) and mailto, images become links, code keeps its language class.
+ * and only for http(s) and mailto, images become links, code keeps its language class under a bar with its
+ * language and Wrap and Copy buttons, highlighted when `options.highlight` can.
  *
  * @example
  * renderMarkdown("**bold** <img src=x onerror=alert(1)>");
  * // '<p><strong>bold</strong> &lt;img src=x onerror=alert(1)&gt;</p>\n'
  */
-export function renderMarkdown(source: string): string {
+export function renderMarkdown(source: string, options?: RenderOptions): string {
   defaultRenderer ??= createMarkdownRenderer(window);
-  return defaultRenderer(source);
+  return defaultRenderer(source, options);
 }
