@@ -106,14 +106,12 @@ try {
   await shoot(streaming, "streaming");
   await replyDone(streaming);
 
-  // A finished reply with a highlighted code block and a table, in the dark theme; the list grouped by date.
+  // A finished reply with a highlighted code block and a table, in the dark theme, the list grouped by date, and
+  // Regenerate keeping the first reply as a version: the ‹ 2/2 › switcher.
   const dark = await openPage(browser, app.baseUrl, { dark: true, seed: true });
   await dark.getByTestId("new-chat").click();
   await send(dark, "How does binary search work?");
   await replyDone(dark);
-  await shoot(dark, "code-and-table-dark");
-
-  // Regenerate keeps the first reply as a version: the ‹ 2/2 › switcher.
   await dark.getByRole("button", { name: /Regenerate/ }).click();
   await replyDone(dark);
   await shoot(dark, "versions-dark");
