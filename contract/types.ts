@@ -42,6 +42,8 @@ export type StreamEventPayloads = {
 
 /** Payload of event `token`: the next non-empty piece of the reply. */
 export type TokenEvent = StreamEventPayloads["token"];
+/** Payload of event `reasoning` (only with `includeReasoning`): the next non-empty piece of the model's thinking. */
+export type ReasoningEvent = StreamEventPayloads["reasoning"];
 /** Payload of event `complete`: the whole reply, sent once, last. */
 export type CompleteEvent = StreamEventPayloads["complete"];
 /** Payload of event `error`: why the stream failed, with everything already streamed. */

@@ -170,6 +170,13 @@ export interface components {
              * @default false
              */
             resumable?: boolean;
+            /**
+             * @description Also send the model's reasoning, for models that think before they answer: `reasoning` events in a stream,
+             *     `complete.reasoning`, `error.partialReasoning`, and `message.reasoning` in JSON. Without it, reasoning is
+             *     dropped and the reply is exactly what a client that predates reasoning expects.
+             * @default false
+             */
+            includeReasoning?: boolean;
         };
         /** @description One earlier turn of the conversation. */
         ChatTurn: {
@@ -195,6 +202,8 @@ export interface components {
             /** @constant */
             role: "assistant";
             content: string;
+            /** @description The model's reasoning, when the request asked for it (`includeReasoning`) and the model reasoned. */
+            reasoning?: string;
             /** Format: date-time */
             createdAt: string;
         };
@@ -208,14 +217,19 @@ export interface components {
             inputTokens: number;
             outputTokens: number;
             totalTokens: number;
+            /** @description Of `outputTokens`, those the model spent reasoning, when the provider reports them. */
+            reasoningTokens?: number;
         };
         /** @description Which model produced a reply. */
         ModelInfo: {
             /**
-             * @description `demo` is the built-in offline model; `openai-compatible` is any endpoint speaking the OpenAI chat completions API.
-             * @enum {string}
+             * @description `demo` is the built-in offline model; `openai-compatible` is any endpoint speaking the OpenAI chat completions
+             *     API (`OPENAI_*`); otherwise the LangChain provider `CHAT_MODEL` names (`anthropic`, `ollama`, `google-genai`, …).
+             * @example openai-compatible
+             * @example demo
+             * @example anthropic
              */
-            provider: "openai-compatible" | "demo";
+            provider: string;
             /** @description The model name sent to the provider. */
             name: string;
             /** @description True when replies come from the built-in demo model, not a real LLM. */
@@ -236,7 +250,7 @@ export interface components {
          * @description One SSE event of the stream, as `event:` name, `id:` and the JSON `data:` payload (an annotation of the
          *     `text/event-stream` body: JSON Schema cannot validate SSE framing itself).
          */
-        StreamEvent: components["schemas"]["TokenStreamEvent"] | components["schemas"]["CompleteStreamEvent"] | components["schemas"]["ErrorStreamEvent"];
+        StreamEvent: components["schemas"]["TokenStreamEvent"] | components["schemas"]["ReasoningStreamEvent"] | components["schemas"]["CompleteStreamEvent"] | components["schemas"]["ErrorStreamEvent"];
         /** @description A `token` event as framed on the wire. */
         TokenStreamEvent: {
             /**
@@ -246,6 +260,16 @@ export interface components {
             event: "token";
             id: components["schemas"]["StreamEventId"];
             data: components["schemas"]["TokenEvent"];
+        };
+        /** @description A `reasoning` event as framed on the wire (only with `includeReasoning`). */
+        ReasoningStreamEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "reasoning";
+            id: components["schemas"]["StreamEventId"];
+            data: components["schemas"]["ReasoningEvent"];
         };
         /** @description A `complete` event as framed on the wire. */
         CompleteStreamEvent: {
@@ -273,10 +297,19 @@ export interface components {
         TokenEvent: {
             content: string;
         };
+        /**
+         * @description Event `reasoning` (only with `includeReasoning`): the next non-empty piece of the model's thinking. Usually all
+         *     of it comes before the first `token`, but it may interleave; it shares the id sequence with `token`.
+         */
+        ReasoningEvent: {
+            content: string;
+        };
         /** @description Event `complete`: sent exactly once, last, when the reply finished. `content` equals every token's content joined. */
         CompleteEvent: {
             messageId: string;
             content: string;
+            /** @description Every `reasoning` event's content joined, when the request asked for reasoning and the model reasoned. */
+            reasoning?: string;
             finishReason: components["schemas"]["FinishReason"];
             usage?: components["schemas"]["Usage"];
             model: components["schemas"]["ModelInfo"];
@@ -290,6 +323,8 @@ export interface components {
             /** @description Seconds to wait before retrying, when known (the provider's `Retry-After`, or the server's own when it is restarting). */
             retryAfterSeconds?: number;
             partialContent: string;
+            /** @description Every `reasoning` event already sent, joined (only with `includeReasoning`, when there was some). */
+            partialReasoning?: string;
         };
         Liveness: {
             /** @enum {string} */
@@ -349,6 +384,8 @@ export interface components {
                 details?: components["schemas"]["FieldError"][];
                 /** @description In JSON mode, the text the model had already produced when the reply failed or was ended by a restart, so it is not lost. */
                 partialContent?: string;
+                /** @description In JSON mode with `includeReasoning`, the reasoning the model had already produced when the reply failed. */
+                partialReasoning?: string;
             };
         };
         /** @description One problem with one field of the request body. */

@@ -29,9 +29,22 @@ export const SCHEMA_LIMITS = {
     },
     "totalTokens": {
       "minimum": 0
+    },
+    "reasoningTokens": {
+      "minimum": 0
+    }
+  },
+  "ModelInfo": {
+    "provider": {
+      "minLength": 1
     }
   },
   "TokenEvent": {
+    "content": {
+      "minLength": 1
+    }
+  },
+  "ReasoningEvent": {
     "content": {
       "minLength": 1
     }

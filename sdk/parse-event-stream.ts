@@ -3,7 +3,7 @@ import { ChatSdkError } from "./errors.js";
 import type { StreamEvent, StreamEventName } from "./types.js";
 
 /** A record, not a list, so the compiler insists on every event name the contract has. */
-const KNOWN_EVENTS: Record<StreamEventName, true> = { token: true, complete: true, error: true };
+const KNOWN_EVENTS: Record<StreamEventName, true> = { token: true, reasoning: true, complete: true, error: true };
 
 function isKnownEvent(name: string | undefined): name is StreamEventName {
   return name !== undefined && Object.hasOwn(KNOWN_EVENTS, name);

@@ -11,6 +11,7 @@ export type {
   Health,
   MessageResponse,
   ModelInfo,
+  ReasoningEvent,
   SendMessageRequest,
   StreamEventName,
   StopResult,

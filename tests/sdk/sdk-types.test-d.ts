@@ -25,6 +25,7 @@ import {
   type StreamMessageOptions,
   type StreamEvent,
   type StreamEventName,
+  type ReasoningEvent,
   type TokenEvent,
 } from "../../sdk/index.js";
 
@@ -32,7 +33,7 @@ const client = createChatClient({ baseUrl: "http://localhost:3000" });
 
 describe("the SDK's types", () => {
   it("narrow each event's data by its type, and know no other event", () => {
-    expectTypeOf<StreamEventName>().toEqualTypeOf<"token" | "complete" | "error">();
+    expectTypeOf<StreamEventName>().toEqualTypeOf<"token" | "reasoning" | "complete" | "error">();
     expectTypeOf<StreamEvent["type"]>().toEqualTypeOf<StreamEventName>();
     expectTypeOf<StreamEvent["id"]>().toEqualTypeOf<string>();
 
@@ -40,6 +41,10 @@ describe("the SDK's types", () => {
       if (event.type === "token") {
         expectTypeOf(event.data).toEqualTypeOf<TokenEvent>();
         expectTypeOf(event.data.content).toEqualTypeOf<string>();
+        return event.data.content;
+      }
+      if (event.type === "reasoning") {
+        expectTypeOf(event.data).toEqualTypeOf<ReasoningEvent>();
         return event.data.content;
       }
       if (event.type === "complete") {

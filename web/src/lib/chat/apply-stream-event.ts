@@ -16,6 +16,8 @@ export function applyStreamEvent(reply: ChatMessage, event: StreamEvent, request
     reply.content += event.data.content;
     return false;
   }
+  // Sent only to a request with includeReasoning, which this page does not make yet.
+  if (event.type === "reasoning") return false;
   delete reply.lastEventId;
   if (event.type === "complete") {
     reply.content = event.data.content;
