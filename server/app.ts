@@ -5,6 +5,7 @@ import { handleErrors, respondNotFound } from "./http/handle-errors.js";
 import { allowCors } from "./http/allow-cors.js";
 import { assignRequestContext } from "./http/request-context.js";
 import { serveWebApp } from "./http/serve-web-app.js";
+import { setSecurityHeaders } from "./http/set-security-headers.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./observability/create-metrics.js";
 import { createMemoryReplyLog } from "./replies/reply-log/create-memory-reply-log.js";
@@ -60,6 +61,7 @@ export function createApp({
   app.disable("x-powered-by");
   // Replies are never the same twice, so an ETag only costs a hash of every body.
   app.set("etag", false);
+  app.use(setSecurityHeaders);
   app.use(assignRequestContext(logger));
   app.use(allowCors(config.corsOrigins));
   // Every operation of the spec, at the method and path the spec gives it, answered only as the spec documents.
