@@ -165,6 +165,21 @@ function readCorsOrigins(env: Env, problems: string[]): string[] {
   return origins;
 }
 
+/** The configured values that must never be shown: the provider key and Redis's password (for the logger to redact). */
+export function listSecrets(config: Config): string[] {
+  const secrets: string[] = [];
+  if (config.model.provider === "openai-compatible" && config.model.apiKey !== PLACEHOLDER_API_KEY) secrets.push(config.model.apiKey);
+  if (config.redisUrl) {
+    try {
+      const { password } = new URL(config.redisUrl);
+      if (password) secrets.push(password, decodeURIComponent(password));
+    } catch {
+      // validated by loadConfig
+    }
+  }
+  return secrets;
+}
+
 /** What {@link loadConfig} takes from the machine rather than the environment (tests pass their own). */
 export interface ConfigDefaults {
   /** Default worker count: the CPU cores this process may use (`os.availableParallelism()`). */
