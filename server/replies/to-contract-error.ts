@@ -34,13 +34,23 @@ function fromBodyParser(error: BodyParserError): ContractError | undefined {
 }
 
 /**
+ * Express's router decodes path parameters with `decodeURIComponent` and throws a `URIError` (status 400) when one is
+ * not percent-encoded UTF-8 (`%C0%AF`, `%ZZ`). No reply or route can have such a name, and the operations with path
+ * parameters document 404 for names they do not know: so it is a 404, not a 500.
+ */
+function fromRouter(error: unknown): ContractError | undefined {
+  if (!(error instanceof URIError) || (error as { status?: unknown }).status !== 400) return undefined;
+  return new ContractError("not_found", "The path is not valid percent-encoded UTF-8, so it names nothing here.");
+}
+
+/**
  * Maps anything thrown while answering a request to the contract's error: a {@link ContractError} as it is (the model
  * side classifies provider failures where it sees them, `server/chat/classify-provider-error.ts`), a body-parser
- * refusal to its 4xx, and anything else, a bug on our side, to `internal` with the original as its cause, so it is
+ * refusal to its 4xx, a path that does not decode to 404, and anything else, a bug on our side, to `internal` with the original as its cause, so it is
  * logged with its stack and never shown to the client.
  */
 export function toContractError(thrown: unknown): ContractError {
   if (thrown instanceof ContractError) return thrown;
   const fromParser = typeof thrown === "object" && thrown !== null ? fromBodyParser(thrown) : undefined;
-  return fromParser ?? new ContractError("internal", "An unexpected error occurred. Quote the X-Request-Id when reporting it.", { cause: thrown });
+  return fromParser ?? fromRouter(thrown) ?? new ContractError("internal", "An unexpected error occurred. Quote the X-Request-Id when reporting it.", { cause: thrown });
 }

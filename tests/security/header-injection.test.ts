@@ -114,6 +114,20 @@ describe("Last-Event-ID (resuming a reply) with hostile values", () => {
     expect(((await unknownId.json()) as { error: { message: string } }).error.message).toMatch(/^[\x20-\x7e…]+$/);
   });
 
+  it("answers 404 not_found, not a 500, to a message id that is not percent-encoded UTF-8", async () => {
+    for (const id of ["%C0%AF", "%ZZ", "%", "msg_%FF", "%ED%A0%80"]) {
+      for (const [method, tail] of [
+        ["GET", "events"],
+        ["POST", "stop"],
+      ] as const) {
+        const answer = await fetch(`${server.baseUrl}/api/v1/messages/${id}/${tail}`, { method, headers: { accept: "text/event-stream" } });
+        expect(answer.status, `${method} ${id}/${tail}`).toBe(404);
+        expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("not_found");
+      }
+    }
+    expect(server.logs.filter((entry) => entry.msg === "unhandled error")).toEqual([]);
+  });
+
   it("resumes from a valid id, however large, and answers 204 past the last event", async () => {
     const past = await fetch(`${server.baseUrl}/api/v1/messages/${messageId}/events`, {
       headers: { accept: "text/event-stream", "last-event-id": "999999999999999" },
