@@ -27,7 +27,8 @@ afterAll(() => stopServerProcess(server));
 
 const livez = (extraHeaders = "") => `GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n${extraHeaders}\r\n`;
 
-describe("the HTTP server's limits, as configured (HTTP_* variables)", () => {
+// Concurrent: each test waits out a deadline on a connection of its own, and the long reply takes seconds.
+describe.concurrent("the HTTP server's limits, as configured (HTTP_* variables)", () => {
   it("answers 408 and closes a connection that sends nothing, after HTTP_HEADERS_TIMEOUT_MS", async () => {
     const connection = await openConnection(server.baseUrl);
     const openedAt = performance.now();
