@@ -52,5 +52,9 @@ function fromRouter(error: unknown): ContractError | undefined {
 export function toContractError(thrown: unknown): ContractError {
   if (thrown instanceof ContractError) return thrown;
   const fromParser = typeof thrown === "object" && thrown !== null ? fromBodyParser(thrown) : undefined;
-  return fromParser ?? fromRouter(thrown) ?? new ContractError("internal", "An unexpected error occurred. Quote the X-Request-Id when reporting it.", { cause: thrown });
+  return (
+    fromParser ??
+    fromRouter(thrown) ??
+    new ContractError("internal", "An unexpected error occurred. Quote the X-Request-Id when reporting it.", { cause: thrown })
+  );
 }

@@ -34,13 +34,25 @@ export const HEADER_GENERATORS: HeaderGenerator[] = [
   },
   {
     name: "origin",
-    arbitrary: single("origin", fc.oneof(fc.constantFrom("null", "https://evil.example", "http://127.0.0.1", "file://", "https://chat.example.evil"), ODD_VALUE)),
+    arbitrary: single(
+      "origin",
+      fc.oneof(fc.constantFrom("null", "https://evil.example", "http://127.0.0.1", "file://", "https://chat.example.evil"), ODD_VALUE),
+    ),
   },
   {
     name: "content-encoding",
     arbitrary: single("content-encoding", fc.constantFrom("identity", "gzip", "deflate", "br", "compress", "gzip, gzip", "x-unknown", "")),
   },
-  { name: "cookie", arbitrary: single("cookie", fc.oneof(ODD_VALUE, fc.integer({ min: 1, max: 12_000 }).map((length) => `session=${"c".repeat(length)}`))) },
+  {
+    name: "cookie",
+    arbitrary: single(
+      "cookie",
+      fc.oneof(
+        ODD_VALUE,
+        fc.integer({ min: 1, max: 12_000 }).map((length) => `session=${"c".repeat(length)}`),
+      ),
+    ),
+  },
   {
     name: "huge header",
     // Past HTTP_MAX_HEADER_BYTES on some requests: Node answers 431 before the app sees them.
@@ -48,11 +60,13 @@ export const HEADER_GENERATORS: HeaderGenerator[] = [
   },
   {
     name: "many headers",
-    arbitrary: fc.integer({ min: 1, max: 150 }).map((count) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`x-many-${index}`, String(index)]))),
+    arbitrary: fc
+      .integer({ min: 1, max: 150 })
+      .map((count) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`x-many-${index}`, String(index)]))),
   },
   {
     name: "conditional and range",
-    arbitrary: fc.record({ range: fc.constantFrom("bytes=0-1", "bytes=-1", "bytes=5-2", "items=0-1"), "if-none-match": fc.constantFrom("*", '"x"', "W/\"y\"") }),
+    arbitrary: fc.record({ range: fc.constantFrom("bytes=0-1", "bytes=-1", "bytes=5-2", "items=0-1"), "if-none-match": fc.constantFrom("*", '"x"', 'W/"y"') }),
   },
   { name: "odd unknown header", arbitrary: fc.tuple(fc.stringMatching(/^x-[a-z0-9-]{1,20}$/), ODD_VALUE).map(([name, value]) => ({ [name]: value })) },
 ];
