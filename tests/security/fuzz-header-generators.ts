@@ -72,10 +72,10 @@ export const HEADER_GENERATORS: HeaderGenerator[] = [
 ];
 
 /**
- * Some of {@link HEADER_GENERATORS}' headers, each generator used on about one request in five, merged (a later
+ * Some of the `generators`' headers, each generator used on about one request in five, merged (a later
  * generator's value wins a name both set). Rarely enough that many requests carry none and still reach the app.
  */
-export function arbitraryExtraHeaders(generators: readonly HeaderGenerator[] = HEADER_GENERATORS): fc.Arbitrary<FuzzHeaders> {
+export function arbitraryExtraHeaders(generators: readonly HeaderGenerator[]): fc.Arbitrary<FuzzHeaders> {
   const none = fc.constant<FuzzHeaders>({});
   return fc
     .tuple(...generators.map((generator) => fc.oneof({ weight: 4, arbitrary: none }, { weight: 1, arbitrary: generator.arbitrary })))

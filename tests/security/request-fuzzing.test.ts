@@ -7,7 +7,7 @@ import { upstreamEnv } from "../../fixtures/start-test-app.js";
 import { createSchemaValidator } from "../../server/validation/create-schema-validator.js";
 import { createRequestArbitraries } from "../contract/fuzz-request-arbitraries.js";
 import { startServerProcess, stopServerProcess, type ServerProcess } from "../helpers/start-server-process.js";
-import { arbitraryExtraHeaders, type FuzzHeaders } from "./fuzz-header-generators.js";
+import { arbitraryExtraHeaders, HEADER_GENERATORS, type FuzzHeaders } from "./fuzz-header-generators.js";
 
 /** Fixed by default so CI is reproducible; set FUZZ_SEED to explore. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
@@ -90,7 +90,7 @@ const ANY_BODY = fc.oneof(
 
 function createFuzzedRequests(): fc.Arbitrary<FuzzedRequest> {
   const { valid, invalid } = createRequestArbitraries(spec, MAX_BODY_BYTES);
-  const messages = fc.tuple(fc.oneof(valid, invalid), arbitraryExtraHeaders()).map(([message, extra]): FuzzedRequest =>
+  const messages = fc.tuple(fc.oneof(valid, invalid), arbitraryExtraHeaders(HEADER_GENERATORS)).map(([message, extra]): FuzzedRequest =>
     fuzzedRequest({
       method: "POST",
       path: "/api/v1/messages",
@@ -104,7 +104,7 @@ function createFuzzedRequests(): fc.Arbitrary<FuzzedRequest> {
     }),
   );
   const anything = fc
-    .tuple(fc.constantFrom(...METHODS), PATHS, QUERIES, ANY_CONTENT_TYPE, ANY_ACCEPT, ANY_BODY, arbitraryExtraHeaders())
+    .tuple(fc.constantFrom(...METHODS), PATHS, QUERIES, ANY_CONTENT_TYPE, ANY_ACCEPT, ANY_BODY, arbitraryExtraHeaders(HEADER_GENERATORS))
     .map(([method, path, query, contentType, accept, body, extra]): FuzzedRequest =>
       fuzzedRequest({
         method,
