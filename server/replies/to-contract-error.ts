@@ -25,11 +25,13 @@ function fromBodyParser(error: BodyParserError): ContractError | undefined {
     case "request.aborted":
       return new ContractError("invalid_request", "The request body ended before its declared length.");
     default:
-      // Untyped but client-caused, e.g. a gzip body that does not inflate.
-      if (error.expose === true && typeof error.status === "number" && error.status >= 400 && error.status < 500) {
-        return new ContractError("invalid_request", "The request body could not be decoded.");
+      if (error.expose !== true || typeof error.status !== "number" || error.status < 400 || error.status >= 500) return undefined;
+      // From serving a file of the UI: a Range it cannot satisfy, or an If-Match / If-Unmodified-Since that fails.
+      if (error.status === 416 || error.status === 412) {
+        return new ContractError("invalid_request", `The request's Range or precondition headers cannot be met (HTTP ${error.status}).`);
       }
-      return undefined;
+      // Untyped but client-caused, e.g. a gzip body that does not inflate.
+      return new ContractError("invalid_request", "The request body could not be decoded.");
   }
 }
 

@@ -105,6 +105,27 @@ describe("security headers", () => {
   });
 });
 
+describe("the UI's files under odd conditional and Range headers", () => {
+  it("answers a Range or a precondition it cannot meet with the contract's JSON error, never the page's HTML type", async () => {
+    for (const path of ["/", "/assets/app-1234.js"]) {
+      const oddHeaders: Record<string, string>[] = [
+        { range: "bytes=5-2" },
+        { range: "bytes=100000-" },
+        { "if-match": '"nope"' },
+        { "if-unmodified-since": "Thu, 01 Jan 1970 00:00:00 GMT" },
+      ];
+      for (const headers of oddHeaders) {
+        const response = await fetch(`${withUi.baseUrl}${path}`, { headers });
+        const context = `${path} ${JSON.stringify(headers)}`;
+        expect(response.status, context).toBe(400);
+        expect(response.headers.get("content-type"), context).toBe("application/json; charset=utf-8");
+        expect(((await response.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "invalid_request" });
+        expectSecurityHeaders(response, context);
+      }
+    }
+  });
+});
+
 describe("CORS under attack", () => {
   it("never echoes an origin that is not listed, in a preflight or an answer, and says the answer varies by Origin", async () => {
     for (const origin of [
