@@ -16,6 +16,12 @@ export default defineConfig({
         test: { name: "server", include: ["tests/{unit,integration,contract}/**/*.test.ts"] },
       },
       {
+        // Attacks on the real server process (slow and flooding clients, hostile headers and bodies, the provider
+        // key, fuzzing): its own project so that it can be run alone (`--project security`) and named in CI.
+        extends: true,
+        test: { name: "security", include: ["tests/security/**/*.test.ts"] },
+      },
+      {
         // The SDK on its own: an injected fetch answers with real Responses, so no server and no port.
         extends: true,
         test: { name: "sdk", include: ["tests/sdk/**/*.test.ts"] },

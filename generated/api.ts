@@ -380,7 +380,7 @@ export interface components {
                 code: components["schemas"]["ErrorCode"];
                 /** @description What went wrong, for people. Never a stack trace. */
                 message: string;
-                /** @description One entry per invalid field (`invalid_request` only). */
+                /** @description One entry per invalid field (`invalid_request` only), the first 100 when there are more (the message counts them all). */
                 details?: components["schemas"]["FieldError"][];
                 /** @description In JSON mode, the text the model had already produced when the reply failed or was ended by a restart, so it is not lost. */
                 partialContent?: string;

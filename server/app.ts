@@ -6,6 +6,7 @@ import { handleErrors, respondNotFound } from "./http/handle-errors.js";
 import { allowCors } from "./http/allow-cors.js";
 import { assignRequestContext } from "./http/request-context.js";
 import { serveWebApp } from "./http/serve-web-app.js";
+import { setSecurityHeaders } from "./http/set-security-headers.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./observability/create-metrics.js";
 import { createMemoryReplyLog } from "./replies/reply-log/create-memory-reply-log.js";
@@ -74,6 +75,7 @@ export function createApp({
   // Replies are never the same twice, so an ETag only costs a hash of every body.
   app.set("etag", false);
   app.set("trust proxy", parseTrustProxy(config.trustProxy));
+  app.use(setSecurityHeaders);
   app.use(assignRequestContext(logger));
   app.use(allowCors(config.corsOrigins));
   app.use(identifyByAddress);

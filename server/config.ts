@@ -59,6 +59,8 @@ export interface Config {
    * `loopback` or `1` (one hop) behind a TLS-terminating proxy; unset trusts none, so the address is the socket's.
    */
   trustProxy: string | undefined;
+  /** How long and how much a client may take of the HTTP server before it is cut off (`server/http/create-http-server.ts`). */
+  http: HttpServerConfig;
 }
 
 /** The limits one client is held to; 0 turns a limit off. */
@@ -69,6 +71,20 @@ export interface RateLimits {
   concurrentReplies: number;
   /** Input + output tokens per day, as the provider reports them or estimated (`RATE_LIMIT_TOKENS_PER_DAY`). */
   tokensPerDay: number;
+}
+
+/** Limits on what one client can hold of the HTTP server: time before its request arrives, bytes, connections. */
+export interface HttpServerConfig {
+  /** Longest time from a connection's (or a keep-alive request's) first byte to the end of its headers; then 408 and close. */
+  headersTimeoutMs: number;
+  /** Longest time to receive a whole request, headers and body; never limits the response, so a stream runs for as long as it lasts. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open waiting for the next request. */
+  keepAliveTimeoutMs: number;
+  /** Largest request line plus headers, in bytes; beyond it, 431 and close. */
+  maxHeaderBytes: number;
+  /** Open connections per process (per worker with `SERVER_WORKERS` > 1); beyond it new ones are closed at once. */
+  maxConnections: number;
 }
 
 export type ModelConfig =
@@ -168,6 +184,46 @@ function readRateLimits(env: Env, authConfigured: boolean, problems: string[]): 
   };
 }
 
+/**
+ * `CORS_ORIGINS`: `*`, or origins exactly as a browser sends them (`https://chat.example.com`, no path, no trailing
+ * slash), since the header is compared as a string. `null` is refused: sandboxed frames and `file:` pages all send it,
+ * so allowing it would allow any of them.
+ */
+function readCorsOrigins(env: Env, problems: string[]): string[] {
+  const origins = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "");
+  for (const origin of origins) {
+    if (origin === "*") continue;
+    let canonical: string | undefined;
+    try {
+      canonical = new URL(origin).origin;
+    } catch {
+      // reported below
+    }
+    if (canonical !== origin || canonical === "null") {
+      problems.push(`CORS_ORIGINS must list origins such as https://chat.example.com (scheme, host and port only) or *, got "${origin}"`);
+    }
+  }
+  return origins;
+}
+
+/** The configured values that must never be shown: the provider key and Redis's password (for the logger to redact). */
+export function listSecrets(config: Config): string[] {
+  const secrets: string[] = [];
+  if (config.model.provider === "openai-compatible" && config.model.apiKey !== PLACEHOLDER_API_KEY) secrets.push(config.model.apiKey);
+  if (config.redisUrl) {
+    try {
+      const { password } = new URL(config.redisUrl);
+      if (password) secrets.push(password, decodeURIComponent(password));
+    } catch {
+      // validated by loadConfig
+    }
+  }
+  return secrets;
+}
+
 /** What {@link loadConfig} takes from the machine rather than the environment (tests pass their own). */
 export interface ConfigDefaults {
   /** Default worker count: the CPU cores this process may use (`os.availableParallelism()`). */
@@ -222,10 +278,14 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
     replyMaxDetachedMs: readInteger(env, "REPLY_MAX_DETACHED_MS", 600_000, 1_000, 86_400_000, problems),
     logLevel: env.LOG_LEVEL?.trim() || "info",
     logContent: readBoolean(env, "LOG_CONTENT", false, problems),
-    corsOrigins: (env.CORS_ORIGINS ?? "")
-      .split(",")
-      .map((origin) => origin.trim())
-      .filter((origin) => origin !== ""),
+    corsOrigins: readCorsOrigins(env, problems),
+    http: {
+      headersTimeoutMs: readInteger(env, "HTTP_HEADERS_TIMEOUT_MS", 10_000, 100, 600_000, problems),
+      requestTimeoutMs: readInteger(env, "HTTP_REQUEST_TIMEOUT_MS", 30_000, 100, 3_600_000, problems),
+      keepAliveTimeoutMs: readInteger(env, "HTTP_KEEP_ALIVE_TIMEOUT_MS", 5_000, 100, 600_000, problems),
+      maxHeaderBytes: readInteger(env, "HTTP_MAX_HEADER_BYTES", 16_384, 1_024, 1_048_576, problems),
+      maxConnections: readInteger(env, "HTTP_MAX_CONNECTIONS", 10_000, 1, 1_000_000, problems),
+    },
     apiKeys: (env.API_KEYS ?? "")
       .split(",")
       .map((key) => key.trim())
@@ -236,6 +296,12 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
     authFailuresPerMinute: readInteger(env, "AUTH_FAILURES_PER_MINUTE", 10, 0, 1_000_000, problems),
     trustProxy: env.TRUST_PROXY?.trim() || undefined,
   };
+  // Node refuses a headers deadline past the whole request's: the request's would always fire first.
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs}) must not be larger than HTTP_REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs}): the headers are part of the request`,
+    );
+  }
   if (config.workers > 1 && config.redisUrl === undefined && env.REDIS_URL === undefined) {
     problems.push(
       `SERVER_WORKERS=${config.workers} needs REDIS_URL: workers share resumable replies, their resume and their Stop through Redis. Set REDIS_URL, or SERVER_WORKERS=1`,

@@ -60,8 +60,34 @@ function createStdoutDestination(): DestinationStream {
   return stream;
 }
 
+/** What a secret is replaced with in a log line. */
+export const REDACTED = "[REDACTED]";
+/** Shorter values are not searched for: they would blank out ordinary words, and are no secret worth the name. */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * Replaces every secret in a finished log line. Here, on the serialised line, rather than by field: a secret turns up
+ * where nobody expected it, such as the provider's own error message quoting the key ("Incorrect API key provided:
+ * sk-…"), inside the error's message, its stack and its parsed body, all of which are logged with a failure.
+ */
+function createSecretRedactor(secrets: readonly string[]): ((line: string) => string) | undefined {
+  // As they appear in a JSON string too, for a secret holding a quote or a backslash.
+  const needles = [
+    ...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH).flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)])),
+  ];
+  if (needles.length === 0) return undefined;
+  return (line) => needles.reduce((redacted, needle) => (redacted.includes(needle) ? redacted.replaceAll(needle, REDACTED) : redacted), line);
+}
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** Values that must never appear in a log line (the provider key, Redis's password): each becomes `[REDACTED]`. */
+  secrets?: readonly string[];
+}
+
 /** Structured JSON logs on stdout (or `destination`, which tests use to read the lines back). */
-export function createLogger(level: string, destination: DestinationStream = createStdoutDestination()): Logger {
+export function createLogger(level: string, destination: DestinationStream = createStdoutDestination(), { secrets = [] }: LoggerOptions = {}): Logger {
+  const redactSecrets = createSecretRedactor(secrets);
   return pino(
     {
       level,
@@ -69,6 +95,7 @@ export function createLogger(level: string, destination: DestinationStream = cre
       timestamp: pino.stdTimeFunctions.isoTime,
       // Reply text must reach the logs only through LOG_CONTENT, never inside a serialised error.
       redact: { paths: ["err.partialContent", "err.extra", "err.cause.partialContent"], remove: true },
+      ...(redactSecrets ? { hooks: { streamWrite: redactSecrets } } : {}),
     },
     destination,
   );

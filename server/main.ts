@@ -6,7 +6,7 @@ import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { runClusterPrimary } from "./cluster/run-cluster-primary.js";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, listSecrets, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { startServer } from "./start-server.js";
 
@@ -23,7 +23,7 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, undefined, { secrets: listSecrets(config) });
 // One Node process relays about 4,000 tokens/s on one core; workers use the others (ADR-7). The primary only
 // forks, supervises and aggregates; with SERVER_WORKERS=1 this process is the server.
 // Built by `npm start`, `npm run build` or `npm run build:web`; without it the server is the API alone. This file is

@@ -6,6 +6,7 @@ import { createWorkerMetricsSource } from "./cluster/cluster-metrics.js";
 import { createClusterReadiness } from "./cluster/cluster-readiness.js";
 import { createPrimaryReplySlots } from "./cluster/reply-slots.js";
 import type { Config } from "./config.js";
+import { createHttpServer } from "./http/create-http-server.js";
 import { exitAfterFlushingLogs, type Logger } from "./logger.js";
 import { createReplyLog, type OwnedReplyLog } from "./replies/reply-log/create-reply-log.js";
 import { createReplyRegistry } from "./replies/reply-registry.js";
@@ -55,9 +56,8 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
     ...(worker ? { metricsSource: (metrics) => createWorkerMetricsSource(metrics.registry) } : {}),
   });
 
-  const server = app.listen(config.port, config.host ?? "", (error?: Error) => {
-    // Express 5 hands listen errors (EADDRINUSE) to this callback; the "error" handler below reports them.
-    if (error) return;
+  const server = createHttpServer(app, config.http, logger);
+  server.listen(config.port, config.host ?? "", () => {
     if (worker) return void logger.info({ pid: process.pid }, "worker listening");
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
@@ -65,6 +65,8 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
     if (chat.info.demo) logger.warn(DEMO_WARNING);
   });
   server.on("error", (error) => {
+    // Once listening, an error is one failed accept (EMFILE when file descriptors run out): the server goes on.
+    if (server.listening) return void logger.error({ err: error }, "accepting a connection failed");
     logger.fatal({ err: error }, `Cannot listen on port ${config.port}`);
     exitAfterFlushingLogs(logger, 1);
   });

@@ -7,6 +7,18 @@ export const respondNotFound: RequestHandler = (req) => {
   throw new ContractError("not_found", `No route for ${req.method} ${req.path}`);
 };
 
+/** Headers that describe a response's body, which an error answer replaces. */
+const CONTENT_HEADERS = [
+  "Content-Type",
+  "Content-Length",
+  "Content-Range",
+  "Content-Disposition",
+  "Content-Encoding",
+  "Accept-Ranges",
+  "ETag",
+  "Last-Modified",
+];
+
 /**
  * The last middleware: every error becomes the contract's JSON `ErrorResponse`. Unexpected errors are
  * logged with their stack and answered as `internal`, without it.
@@ -24,6 +36,9 @@ export const handleErrors: ErrorRequestHandler = (error, _req, res, _next) => {
     res.end();
     return;
   }
+  // A handler that failed after describing its own body (serving a file sets its type, length and range) must not
+  // lend those to the error: `res.json()` keeps a Content-Type already set, and would send JSON as text/html.
+  for (const header of CONTENT_HEADERS) res.removeHeader(header);
   if (failure.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(failure.retryAfterSeconds));
   res.status(failure.status).json(failure.toErrorResponse());
 };

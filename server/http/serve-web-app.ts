@@ -20,17 +20,14 @@ const CONTENT_SECURITY_POLICY = [
 
 /**
  * Serves the built UI (`dist/web`) from the API's origin: `index.html` at `/`, never cached so a new build is
- * picked up at once, and Vite's content-hashed files under `/assets` cached for a year.
+ * picked up at once, and Vite's content-hashed files under `/assets` cached for a year. Behind `setSecurityHeaders`
+ * (`nosniff`, `X-Frame-Options`, `Referrer-Policy`, `Cross-Origin-Opener-Policy` on every response).
  */
 export function serveWebApp(root: string): Router {
   const router = express.Router();
   const sendIndex: express.RequestHandler = (_req, res) => {
-    res.set({
-      "Cache-Control": "no-cache",
-      "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-      "X-Content-Type-Options": "nosniff",
-      "Referrer-Policy": "no-referrer",
-    });
+    // In place of the API's `default-src 'none'`; the other security headers come from `setSecurityHeaders`.
+    res.set({ "Cache-Control": "no-cache", "Content-Security-Policy": CONTENT_SECURITY_POLICY });
     res.sendFile(join(root, "index.html"));
   };
   router.get(["/", "/index.html"], sendIndex);
@@ -40,7 +37,6 @@ export function serveWebApp(root: string): Router {
       immutable: true,
       maxAge: "365d",
       fallthrough: true,
-      setHeaders: (res) => res.setHeader("X-Content-Type-Options", "nosniff"),
     }),
   );
   return router;

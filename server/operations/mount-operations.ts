@@ -1,8 +1,10 @@
+import { isUtf8 } from "node:buffer";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from "express";
 import type { DocumentedStatus, ErrorCode, OperationId, PathParameters, RequestBody } from "../../contract/index.js";
 import { ContractError, type StatusOfCode } from "../replies/contract-error.js";
 import { toContractError } from "../replies/to-contract-error.js";
 import type { SchemaName, SchemaValidator } from "../validation/create-schema-validator.js";
+import { replaceLoneSurrogates } from "../validation/replace-lone-surrogates.js";
 import { findOperation } from "./find-operation.js";
 import { createOperationResponse, type OperationResponse } from "./operation-response.js";
 
@@ -38,18 +40,40 @@ export interface OperationDefinition<Id extends OperationId> {
 export type OperationDefinitions = { [Id in OperationId]: OperationDefinition<Id> };
 
 const MAX_LISTED_PROBLEMS = 5;
+/**
+ * The `details` of one `invalid_request`, at most (the spec says so). A 1 MiB body of unknown keys has about 90,000
+ * problems: listing them all answered 5 MB for 1 MiB, and cost more to serialise than to find.
+ */
+const MAX_FIELD_ERRORS = 100;
+/** Cut to this length in the error's message: a key may be as long as the body. */
+const MAX_PATH_LENGTH_IN_MESSAGE = 100;
+
+const shorten = (path: string) => (path.length > MAX_PATH_LENGTH_IN_MESSAGE ? `${path.slice(0, MAX_PATH_LENGTH_IN_MESSAGE)}…` : path);
 
 function validateBody(validator: SchemaValidator, schemaName: SchemaName): RequestHandler {
   return (req, _res, next) => {
     const problems = validator.validate(schemaName, req.body);
     if (problems.length > 0) {
-      const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(({ path, message }) => `${path || "(body)"} ${message}`);
+      const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(({ path, message }) => `${shorten(path) || "(body)"} ${message}`);
       const more = problems.length > MAX_LISTED_PROBLEMS ? ` (and ${problems.length - MAX_LISTED_PROBLEMS} more)` : "";
-      throw new ContractError("invalid_request", `The request body does not match ${schemaName}: ${listed.join("; ")}${more}`, { details: problems });
+      throw new ContractError("invalid_request", `The request body does not match ${schemaName}: ${listed.join("; ")}${more}`, {
+        details: problems.slice(0, MAX_FIELD_ERRORS),
+      });
     }
+    // Valid JSON may still hold half a surrogate pair (a client cut a string between the two): the model gets U+FFFD.
+    req.body = replaceLoneSurrogates(req.body);
     next();
   };
 }
+
+/**
+ * RFC 8259 requires UTF-8, and a body that is not would otherwise be decoded with U+FFFD in place of whatever the
+ * client meant: refuse it, so a client sending Latin-1 by mistake is told.
+ */
+const refuseInvalidUtf8 = (_req: unknown, _res: unknown, body: Buffer): void => {
+  // Thrown through body-parser, which sets status 400 (ours) and its own properties on it; toContractError keeps it.
+  if (!isUtf8(body)) throw new ContractError("malformed_json", "The request body is not valid UTF-8.");
+};
 
 /** Lets through only the failures an operation documents; anything else becomes `internal`, with the original as cause. */
 function keepToDocumentedFailures(operationId: OperationId, failures: readonly ErrorCode[]): ErrorRequestHandler {
@@ -66,7 +90,7 @@ function mountOperation<Id extends OperationId>(router: Router, operationId: Id,
   const parseBody = requestSchema
     ? // The media type was checked in `before`; strict: false lets a JSON scalar through to schema validation, which
       // explains "must be object" better than a parse error would.
-      [express.json({ limit: definition.bodyLimitBytes, strict: false, type: () => true }), validateBody(validator, requestSchema)]
+      [express.json({ limit: definition.bodyLimitBytes, strict: false, type: () => true, verify: refuseInvalidUtf8 }), validateBody(validator, requestSchema)]
     : [];
   const handle: RequestHandler = async (req, res) => {
     // Sound because the body was validated against the operation's schema above.

@@ -1,4 +1,5 @@
 import type { Config } from "../config.js";
+import { quoteClientValue } from "../http/quote-client-value.js";
 import type { OperationDefinition } from "../operations/mount-operations.js";
 import { ContractError } from "../replies/contract-error.js";
 import { followReply } from "../replies/follow-reply.js";
@@ -16,7 +17,7 @@ function readLastEventId(header: string | undefined, query: unknown): number {
   const raw = header ?? (typeof query === "string" ? query : undefined);
   if (raw === undefined || raw.trim() === "") return 0;
   if (!EVENT_ID.test(raw.trim())) {
-    throw new ContractError("invalid_request", `Last-Event-ID must be a whole number, got "${raw.slice(0, 40)}".`, {
+    throw new ContractError("invalid_request", `Last-Event-ID must be a whole number, got ${quoteClientValue(raw, 40)}.`, {
       details: [{ path: header === undefined ? "/query/lastEventId" : "/header/Last-Event-ID", message: "must be a whole number" }],
     });
   }
@@ -29,7 +30,7 @@ function acceptsEventStream(accept: string | undefined): boolean {
 }
 
 export const notFound = (messageId: string) =>
-  new ContractError("not_found", `No resumable reply ${messageId.slice(0, 128)} is known here; it may have expired.`);
+  new ContractError("not_found", `No resumable reply ${quoteClientValue(messageId, 128)} is known here; it may have expired.`);
 
 /**
  * `resumeMessage` (`GET /api/v1/messages/{messageId}/events`): the reply's events after the reader's last one,

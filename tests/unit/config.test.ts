@@ -79,4 +79,46 @@ describe("loadConfig", () => {
       expect(() => loadConfig({ SERVER_WORKERS: bad })).toThrow(`SERVER_WORKERS must be a whole number from 1 to 64, got "${bad}"`);
     }
   });
+  it("limits what one HTTP client may hold by default, and reads each limit from its variable", () => {
+    expect(loadConfig({}).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxHeaderBytes: 16_384,
+      maxConnections: 10_000,
+    });
+    const config = loadConfig({
+      HTTP_HEADERS_TIMEOUT_MS: "2000",
+      HTTP_REQUEST_TIMEOUT_MS: "4000",
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: "65000",
+      HTTP_MAX_HEADER_BYTES: "8192",
+      HTTP_MAX_CONNECTIONS: "500",
+    });
+    expect(config.http).toEqual({ headersTimeoutMs: 2_000, requestTimeoutMs: 4_000, keepAliveTimeoutMs: 65_000, maxHeaderBytes: 8_192, maxConnections: 500 });
+  });
+
+  it("refuses HTTP limits out of range, and a headers timeout longer than the whole request's", () => {
+    const load = () =>
+      loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "0", HTTP_MAX_HEADER_BYTES: "512", HTTP_MAX_CONNECTIONS: "lots", HTTP_KEEP_ALIVE_TIMEOUT_MS: "-5" });
+    expect(load).toThrow(/HTTP_HEADERS_TIMEOUT_MS must be a whole number from 100 to 600000, got "0"/);
+    expect(load).toThrow(/HTTP_MAX_HEADER_BYTES must be a whole number from 1024 to 1048576, got "512"/);
+    expect(load).toThrow(/HTTP_MAX_CONNECTIONS must be a whole number from 1 to 1000000, got "lots"/);
+    expect(load).toThrow(/HTTP_KEEP_ALIVE_TIMEOUT_MS must be a whole number from 100 to 600000, got "-5"/);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: "20000", HTTP_REQUEST_TIMEOUT_MS: "10000" })).toThrow(
+      "HTTP_HEADERS_TIMEOUT_MS (20000) must not be larger than HTTP_REQUEST_TIMEOUT_MS (10000)",
+    );
+  });
+
+  it("accepts CORS_ORIGINS as * or exact origins, and refuses null, paths and anything a browser would never send", () => {
+    expect(loadConfig({ CORS_ORIGINS: "https://chat.example.com, http://localhost:5173" }).corsOrigins).toEqual([
+      "https://chat.example.com",
+      "http://localhost:5173",
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toEqual(["*"]);
+    for (const bad of ["null", "https://chat.example.com/", "chat.example.com", "https://chat.example.com/app", "HTTPS://Chat.example.com", "file://"]) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad }), bad).toThrow(
+        `CORS_ORIGINS must list origins such as https://chat.example.com (scheme, host and port only) or *, got "${bad}"`,
+      );
+    }
+  });
 });
