@@ -1,4 +1,5 @@
 import type { RedisClient } from "../replies/reply-log/connect-redis.js";
+import { REDIS_LIMIT_TIMEOUT_MS } from "./create-limit-counter.js";
 
 /**
  * How long a reply's slot outlives its last renewal. A running reply renews it every third of that, so only a crashed
@@ -83,10 +84,14 @@ export function createRedisConcurrencyCounter(redis: RedisClient, fallback: Conc
       if (!redis.isReady) return acquireFromFallback(clientId, limit);
       const key = `chat:rl:concurrent:${clientId}`;
       const member = crypto.randomUUID();
-      let reply: [number, number];
-      try {
-        reply = (await redis.eval(ACQUIRE_SCRIPT, { keys: [key], arguments: [String(limit), member, String(SLOT_LEASE_MS)] })) as [number, number];
-      } catch {
+      const asked = redis.eval(ACQUIRE_SCRIPT, { keys: [key], arguments: [String(limit), member, String(SLOT_LEASE_MS)] }) as Promise<[number, number]>;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), REDIS_LIMIT_TIMEOUT_MS)));
+      const reply = await Promise.race([asked, late]).catch(() => "failed" as const);
+      clearTimeout(timer);
+      if (reply === "late" || reply === "failed") {
+        // A stalled Redis may still take the slot when it wakes up: give it back then.
+        if (reply === "late") asked.then(([acquired]) => (acquired === 1 ? redis.zRem(key, member) : 0)).catch(() => {});
         return acquireFromFallback(clientId, limit);
       }
       const [acquired, running] = reply;

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RLWrapperTimeouts, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { RedisClient } from "../replies/reply-log/connect-redis.js";
 
 /**
@@ -7,6 +7,13 @@ import type { RedisClient } from "../replies/reply-log/connect-redis.js";
  * or in Redis, with a memory fallback.
  */
 const NEVER_REFUSE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Longest wait for Redis before a count goes to memory instead. A stalled Redis keeps its connection (so it looks
+ * ready) and answers nothing; every request would wait for it. A count takes well under a millisecond when Redis is
+ * well.
+ */
+export const REDIS_LIMIT_TIMEOUT_MS = 500;
 
 export interface LimitCounterOptions {
   /** Keeps this counter's keys apart from the others' (`chat:rl:<prefix>:<client>` in Redis). */
@@ -21,20 +28,23 @@ export interface LimitCounterOptions {
 
 /**
  * One rate-limiter-flexible counter: in memory, or in Redis with a memory `insuranceLimiter`. While Redis is down (not
- * ready, or a command failed) the counts go to this process's memory, so every instance enforces the limits on its own
+ * ready, a command failed, or no answer within {@link REDIS_LIMIT_TIMEOUT_MS}) the counts go to this process's memory, so every instance enforces the limits on its own
  * rather than refusing everyone or answering 500; they are not copied back when Redis returns.
  */
 export function createLimitCounter({ prefix, windowSeconds, redis, onFallback }: LimitCounterOptions): RateLimiterAbstract {
   const options = { keyPrefix: `chat:rl:${prefix}`, points: NEVER_REFUSE, duration: windowSeconds };
   if (!redis) return new RateLimiterMemory(options);
-  return new RateLimiterRedis({
+  const insuranceLimiter = new ReportingMemoryLimiter(options, onFallback);
+  const limiter = new RateLimiterRedis({
     ...options,
     storeClient: redis,
     useRedisPackage: true,
     // node-redis queues commands while it reconnects; a request must not wait for Redis to come back.
     rejectIfRedisNotReady: true,
-    insuranceLimiter: new ReportingMemoryLimiter(options, onFallback),
+    insuranceLimiter,
   });
+  // Inherits the insurance limiter: a count Redis does not answer in time goes to memory too.
+  return new RLWrapperTimeouts({ limiter, timeoutMs: REDIS_LIMIT_TIMEOUT_MS }) as unknown as RateLimiterAbstract;
 }
 
 /** The insurance limiter: a memory limiter that says when it is used. */
