@@ -12,6 +12,7 @@ import { driveReply, moveOutOfView, stopOnServer, type ReplyHost } from "./drive
 import { isoNow } from "./iso-now.js";
 import { ReplyRun, type RunOrigin } from "./reply-run.js";
 import { ReplyTimer } from "./reply-stats.js";
+import type { SendCountdown } from "./send-countdown.svelte.js";
 import { toSendMessageRequest } from "./to-send-message-request.js";
 
 /** Why the conversation changed: `structure` changes are saved at once, `content` (tokens, drafts) in batches. */
@@ -32,6 +33,8 @@ export interface ChatSessionDeps {
   slots?: StreamSlots;
   /** How a dropped connection is retried (attempts, first wait, longest wait). */
   reconnect?: ReconnectOptions;
+  /** The wait the server asked for after a failure, shared by every session of the page. */
+  countdown?: SendCountdown;
 }
 
 /**
@@ -88,6 +91,11 @@ export class ChatSession {
     return this.status !== "ready" && this.status !== "error";
   }
 
+  /** True while the server's `Retry-After` has not passed: nothing may be sent, retried or regenerated. */
+  get waiting(): boolean {
+    return this.#deps.countdown?.active ?? false;
+  }
+
   /** True while this page reads the reply, or is about to. */
   get attached(): boolean {
     return ATTACHED_STATUSES.includes(this.status);
@@ -102,7 +110,7 @@ export class ChatSession {
   /** Sends the user's text and streams the reply. Returns false (and changes nothing) when busy or empty. */
   async send(text: string): Promise<boolean> {
     const content = text.trim();
-    if (this.busy || content === "") return false;
+    if (this.busy || this.waiting || content === "") return false;
     const conversation = this.conversation;
     if (conversation.title === UNTITLED && !conversation.messages.some((message) => message.role === "user")) {
       conversation.title = titleFromText(content);
@@ -133,7 +141,7 @@ export class ChatSession {
    * fails or is stopped before its first token, the previous reply is put back: a retry never costs text.
    */
   async regenerate(): Promise<boolean> {
-    if (this.busy || !this.lastReply) return false;
+    if (this.busy || this.waiting || !this.lastReply) return false;
     const previous = $state.snapshot(this.conversation.messages.pop()!);
     const attempt = await this.#startReply();
     const messages = this.conversation.messages;
@@ -150,7 +158,7 @@ export class ChatSession {
   async editAndResend(messageId: string, text: string): Promise<boolean> {
     const content = text.trim();
     const index = this.conversation.messages.findIndex((message) => message.id === messageId);
-    if (this.busy || content === "" || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
+    if (this.busy || this.waiting || content === "" || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
     this.conversation.messages.splice(index + 1);
     this.conversation.messages[index]!.content = content.slice(0, MAX_MESSAGE_LENGTH);
     await this.#startReply();
@@ -220,6 +228,8 @@ export class ChatSession {
     const { reply, timer } = run;
     delete reply.lastEventId;
     if (timer) reply.stats = timer.stats();
+    // A rate limit, or a server overloaded or restarting, said when to come back: nothing is sent before then.
+    if (reply.state === "error" && reply.failure?.retryAfterSeconds) this.#deps.countdown?.start(reply.failure.retryAfterSeconds);
     run.releaseLease();
     // A new reply may have started already (Stop, or Send re-enabled at `complete` before this connection closed):
     // its status and its stats must not be cleared by this one.

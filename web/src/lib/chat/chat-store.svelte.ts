@@ -9,6 +9,7 @@ import type { ChatMessage } from "./chat-message.js";
 import { ChatSession, type ChangeKind } from "./chat-session.svelte.js";
 import { Conversation } from "./conversation.svelte.js";
 import { interruptedByReload } from "./describe-failure.js";
+import { SendCountdown } from "./send-countdown.svelte.js";
 
 export interface ChatStoreDeps {
   client: ChatClient;
@@ -25,6 +26,8 @@ export interface ChatStoreDeps {
   slots?: StreamSlots;
   /** How sessions retry a dropped connection. */
   reconnect?: ReconnectOptions;
+  /** The page's wait before sending again (`Retry-After`). Default: one on the browser's clock. */
+  countdown?: SendCountdown;
 }
 
 /**
@@ -53,6 +56,8 @@ export class ChatStore {
   model = $state<ModelInfo | null>(null);
   /** What to tell the person about saved data, if anything. */
   notice = $state<StorageNotice | null>(null);
+  /** The wait the server asked for before anything is sent again, for every conversation. */
+  readonly countdown: SendCountdown;
   /** Most recently active first. */
   readonly sorted = $derived([...this.conversations].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)));
   readonly active = $derived(this.conversations.find((conversation) => conversation.id === this.activeId) ?? this.conversations[0]!);
@@ -79,6 +84,7 @@ export class ChatStore {
   constructor(deps: ChatStoreDeps) {
     this.#deps = deps;
     this.#slots = deps.slots ?? createStreamSlots(createMemoryLocks());
+    this.countdown = deps.countdown ?? new SendCountdown();
     const { state, notice } = deps.storage.load();
     this.notice = notice;
     this.conversations = (state?.conversations ?? []).map((stored) => new Conversation(stored));
@@ -123,6 +129,7 @@ export class ChatStore {
         isLeaving: () => this.#leaving,
         slots: this.#slots,
         reconnect: this.#deps.reconnect,
+        countdown: this.countdown,
       });
       session.setInView(conversation.id === this.activeId);
       this.#sessions.set(conversation.id, session);
