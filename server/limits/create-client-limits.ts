@@ -55,7 +55,7 @@ export interface ClientLimitsOptions {
 }
 
 /** A client's limits: the server's, each replaced by the key's own when it has one. */
-export function limitsOf(client: ClientIdentity, defaults: RateLimits): RateLimits {
+function limitsOf(client: ClientIdentity, defaults: RateLimits): RateLimits {
   const own = Object.fromEntries(Object.entries(client.limits).filter(([, value]) => value !== undefined));
   return { ...defaults, ...own };
 }

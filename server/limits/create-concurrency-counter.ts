@@ -5,7 +5,7 @@ import { REDIS_LIMIT_TIMEOUT_MS } from "./create-limit-counter.js";
  * How long a reply's slot outlives its last renewal. A running reply renews it every third of that, so only a crashed
  * instance's slots ever expire this way: within 30 s of the crash, its clients have their full concurrency back.
  */
-export const SLOT_LEASE_MS = 30_000;
+const SLOT_LEASE_MS = 30_000;
 const RENEW_EVERY_MS = SLOT_LEASE_MS / 3;
 
 /** A reply's place in its client's concurrency limit. */
