@@ -19,6 +19,6 @@ export default {
   // is part of that API, even while no caller names it.
   ignoreExportsUsedInFile: { interface: true, type: true },
   vite: { config: ["web/vite.config.ts"] },
-  // TEMPORARY (2026-12-01): installed for issues 12 and 13, whose branches use them; removed when they merge.
-  ignoreDependencies: ["rate-limiter-flexible", "langchain", "@langchain/anthropic"],
+  // TEMPORARY (2026-12-01): installed for issue 13, whose branches use them; removed when they merge.
+  ignoreDependencies: ["langchain", "@langchain/anthropic"],
 } satisfies KnipConfig;

@@ -130,7 +130,7 @@ export async function* followResumableStream(first: ReplyConnection, options: Fo
         yieldedAny = true;
         failedAttempts = 0;
         yield event;
-        if (event.type !== "token") return;
+        if (event.type === "complete" || event.type === "error") return;
       }
       // The parser ends quietly only after a terminal event; here one that repeated an id already yielded.
       return;

@@ -84,7 +84,7 @@ export async function* parseEventStream(
         yield event;
         // Events parsed from the same chunk are not handed out once the caller aborted.
         signal?.throwIfAborted();
-        if (event.type !== "token") {
+        if (event.type === "complete" || event.type === "error") {
           finished = true;
           break;
         }

@@ -8,8 +8,10 @@ import { assignRequestContext } from "./http/request-context.js";
 import { serveWebApp } from "./http/serve-web-app.js";
 import { setSecurityHeaders } from "./http/set-security-headers.js";
 import type { Logger } from "./logger.js";
+import { createLimits } from "./limits/create-limits.js";
 import { createMetrics, type Metrics } from "./observability/create-metrics.js";
 import { createMemoryReplyLog } from "./replies/reply-log/create-memory-reply-log.js";
+import type { RedisClient } from "./replies/reply-log/connect-redis.js";
 import type { ReplyLog } from "./replies/reply-log/reply-log.js";
 import type { ReplyRegistry } from "./replies/reply-registry.js";
 import { mountOperations } from "./operations/mount-operations.js";
@@ -35,6 +37,8 @@ export interface AppDeps {
     | "apiKeys"
     | "apiKeysFile"
     | "trustProxy"
+    | "rateLimits"
+    | "authFailuresPerMinute"
   >;
   chat: ChatModelHandle;
   logger: Logger;
@@ -42,6 +46,8 @@ export interface AppDeps {
   replies: ReplyRegistry;
   /** Where resumable replies' events live; by default this process's memory. */
   replyLog?: ReplyLog;
+  /** The reply log's Redis connection, if any: the rate limits count there, shared by every instance. */
+  redis?: RedisClient;
   /**
    * Given the app's own metrics, returns what `/metrics` serves; by default that registry. Cluster workers pass the
    * aggregate of every worker.
@@ -65,11 +71,13 @@ export function createApp({
   logger,
   replies,
   replyLog = createMemoryReplyLog(),
+  redis,
   metricsSource,
   readiness = alwaysReady,
   webRoot,
 }: AppDeps): Express & { metrics: Metrics } {
   const metrics = createMetrics({ activeReplies: () => replies.active });
+  const limits = createLimits({ config, redis, logger, metrics });
   const app = express();
   app.disable("x-powered-by");
   // Replies are never the same twice, so an ETag only costs a hash of every body.
@@ -79,12 +87,14 @@ export function createApp({
   app.use(assignRequestContext(logger));
   app.use(allowCors(config.corsOrigins));
   app.use(identifyByAddress);
+  // Before authentication: an address that keeps failing is refused before its key is even looked at.
+  app.use(limits.authFailures);
   // Every operation of the spec, at the method and path the spec gives it, answered only as the spec documents.
   const api = Router();
   mountOperations(
     api,
     {
-      sendMessage: createSendMessageOperation({ config, chat, replies, replyLog, metrics }),
+      sendMessage: createSendMessageOperation({ config, chat, replies, replyLog, metrics, limits: limits.clients }),
       resumeMessage: createResumeMessageOperation({ config, replyLog }),
       stopMessage: createStopMessageOperation({ replyLog }),
       getHealth: createGetHealthOperation(chat.info, config.apiKeys.length > 0 || config.apiKeysFile !== undefined ? "api_keys" : "none"),

@@ -51,6 +51,7 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
     logger,
     replies,
     replyLog: replyLog.log,
+    redis: replyLog.redis,
     readiness,
     webRoot,
     ...(worker ? { metricsSource: (metrics) => createWorkerMetricsSource(metrics.registry) } : {}),

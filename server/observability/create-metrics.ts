@@ -8,6 +8,8 @@ export interface Metrics {
   failed: Counter<"mode" | "code">;
   aborted: Counter<"mode" | "reason">;
   rejected: Counter<"code">;
+  /** Requests refused by a client's limit (`rate_limited`), by which limit. */
+  rateLimited: Counter<"limit">;
   upstreamErrors: Counter<"code">;
   timeToFirstToken: Histogram<"mode">;
   tokensPerSecond: Histogram<"mode">;
@@ -46,6 +48,12 @@ export function createMetrics({ activeReplies }: { activeReplies: () => number }
       name: "chat_requests_rejected_total",
       help: "Requests refused before a reply started because the server was at capacity or shutting down.",
       labelNames: ["code"],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: "chat_rate_limited_total",
+      help: "Requests refused with 429 rate_limited, by the limit reached: requests, concurrent, tokens or auth_failures.",
+      labelNames: ["limit"],
       registers: [registry],
     }),
     upstreamErrors: new Counter({

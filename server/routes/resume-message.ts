@@ -39,7 +39,7 @@ export const notFound = (messageId: string) =>
 export function createResumeMessageOperation({ config, replyLog }: ResumeMessageDeps): OperationDefinition<"resumeMessage"> {
   const writerOptions = { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs };
   return {
-    failures: ["internal", "invalid_request", "not_found", "not_acceptable", "server_shutdown", "storage_unavailable"],
+    failures: ["internal", "invalid_request", "not_found", "not_acceptable", "rate_limited", "server_shutdown", "storage_unavailable"],
     async handle({ params: { messageId }, raw }, response) {
       if (!acceptsEventStream(raw.get("accept"))) {
         throw new ContractError("not_acceptable", `Accept must allow text/event-stream, got: ${raw.get("accept")}`);

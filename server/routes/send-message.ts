@@ -1,7 +1,11 @@
 import type { ChatModelHandle } from "../chat/model-info.js";
+import type { ReplyPart } from "../chat/reply-part.js";
 import type { Config } from "../config.js";
 import { negotiateResponseMode } from "../http/negotiate-response-mode.js";
 import { requireJsonContentType } from "../http/require-json-content-type.js";
+import type { ClientLimits } from "../limits/create-client-limits.js";
+import { limitReplies } from "../limits/limit-replies.js";
+import { countPromptCharacters, meterReplyTokens } from "../limits/meter-reply-tokens.js";
 import type { Metrics } from "../observability/create-metrics.js";
 import type { OperationDefinition } from "../operations/mount-operations.js";
 import { ContractError } from "../replies/contract-error.js";
@@ -20,13 +24,15 @@ export interface SendMessageDeps {
   replies: ReplyRegistry;
   replyLog: ReplyLog;
   metrics: Metrics;
+  /** Per-client limits: requests per minute, concurrent replies, tokens per day. */
+  limits: ClientLimits;
 }
 
 /**
- * `sendMessage` (`POST /api/v1/messages`): negotiate the response mode → check the media type → (parse and validate,
- * by the operation layer) → admit → hand the model's reply to the writer for that mode.
+ * `sendMessage` (`POST /api/v1/messages`): the client's limits → negotiate the response mode → check the media type →
+ * (parse and validate, by the operation layer) → admit → hand the model's reply to the writer for that mode.
  */
-export function createSendMessageOperation({ config, chat, replies, replyLog, metrics }: SendMessageDeps): OperationDefinition<"sendMessage"> {
+export function createSendMessageOperation({ config, chat, replies, replyLog, metrics, limits }: SendMessageDeps): OperationDefinition<"sendMessage"> {
   const writerOptions = { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs };
   return {
     failures: [
@@ -36,6 +42,7 @@ export function createSendMessageOperation({ config, chat, replies, replyLog, me
       "not_acceptable",
       "payload_too_large",
       "unsupported_media_type",
+      "rate_limited",
       "overloaded",
       "server_shutdown",
       "storage_unavailable",
@@ -46,9 +53,9 @@ export function createSendMessageOperation({ config, chat, replies, replyLog, me
       "upstream_timeout",
     ],
     bodyLimitBytes: config.maxBodyBytes,
-    before: [negotiateResponseMode, requireJsonContentType],
+    before: [limitReplies(limits, metrics), negotiateResponseMode, requireJsonContentType],
     async handle({ body: request }, response) {
-      const { log: requestLog, responseMode: mode } = response.locals;
+      const { log: requestLog, responseMode: mode, replyAllowance: allowance } = response.locals;
       // Resumable is an SSE notion: a JSON client waits for the whole reply anyway.
       const resumable = mode === "sse" && request.resumable === true;
       const detached = resumable ? await replies.admitDetached() : undefined;
@@ -61,26 +68,35 @@ export function createSendMessageOperation({ config, chat, replies, replyLog, me
       const log = requestLog.child({ messageId, ...(request.conversationId ? { conversationId: request.conversationId } : {}) });
       const telemetry = createReplyTelemetry({ log, metrics, mode, model: chat.info.name, prompt: request.message, logContent: config.logContent });
       const { signal } = admitted;
+      // Counted against the client's day once the reply ends, however it ends.
+      const meter = (parts: AsyncIterable<ReplyPart>) =>
+        meterReplyTokens(parts, { promptCharacters: countPromptCharacters(request), onEnd: (tokens) => allowance?.countTokens(tokens) });
       if (detached && !(detached instanceof ContractError)) {
+        // The reply runs on its own, so it keeps its client's concurrency slot until it ends, not until this response does.
+        const releaseClientSlot = allowance?.detach() ?? (() => {});
+        const release = () => {
+          detached.release();
+          releaseClientSlot();
+        };
         // The reply runs on its own; this response is only its first reader.
         await replyLog.open(messageId).catch((error: unknown) => {
-          detached.release();
+          release();
           throw error;
         });
         void runResumableReply({
           messageId,
-          startParts: (runSignal) => chat.streamReply(request, { signal: runSignal, onRetry: telemetry.retry }),
+          startParts: (runSignal) => meter(chat.streamReply(request, { signal: runSignal, onRetry: telemetry.retry })),
           model: chat.info,
           log: replyLog,
           telemetry,
           shutdownSignal: signal,
-          release: detached.release,
+          release,
           retentionMs: config.replyRetentionMs,
           maxDetachedMs: config.replyMaxDetachedMs,
         });
         return followReply(response, { log: replyLog, messageId, afterId: 0, writerOptions });
       }
-      const parts = chat.streamReply(request, { signal, onRetry: telemetry.retry });
+      const parts = meter(chat.streamReply(request, { signal, onRetry: telemetry.retry }));
       const context = { response, messageId, parts, model: chat.info, signal, telemetry };
       if (mode === "sse") await sendSseReply(context, writerOptions);
       else await sendJsonReply(context);

@@ -8,7 +8,7 @@ import { notFound } from "./resume-message.js";
  */
 export function createStopMessageOperation({ replyLog }: { replyLog: ReplyLog }): OperationDefinition<"stopMessage"> {
   return {
-    failures: ["internal", "not_found", "server_shutdown", "storage_unavailable"],
+    failures: ["internal", "not_found", "rate_limited", "server_shutdown", "storage_unavailable"],
     async handle({ params: { messageId } }, response) {
       const outcome = await replyLog.requestStop(messageId);
       if (outcome === "unknown") throw notFound(messageId);

@@ -31,6 +31,20 @@ const TRANSCRIPT_EVENTS = [
 
 const summarize = (events: StreamEvent[]) => events.map((event) => [event.type, event.id, event.type === "error" ? event.data.code : event.data.content]);
 
+describe("parseEventStream with reasoning", () => {
+  it("yields reasoning events before and between tokens, and ends only at complete", async () => {
+    const reasoning = (id: number, content: string) => frame("reasoning", id, JSON.stringify({ content }));
+    const events = await collect(parse([reasoning(1, "Think"), tokenFrame(2, "A"), reasoning(3, " more"), tokenFrame(4, "B"), completeFrame(5, "AB")]));
+    expect(summarize(events)).toEqual([
+      ["reasoning", "1", "Think"],
+      ["token", "2", "A"],
+      ["reasoning", "3", " more"],
+      ["token", "4", "B"],
+      ["complete", "5", "AB"],
+    ]);
+  });
+});
+
 describe("parseEventStream framing", () => {
   it("reads events whose lines end in LF", async () => {
     expect(summarize(await collect(parse([TRANSCRIPT])))).toEqual(TRANSCRIPT_EVENTS);

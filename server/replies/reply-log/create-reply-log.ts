@@ -1,6 +1,6 @@
 import type { Config } from "../../config.js";
 import type { Logger } from "../../logger.js";
-import { connectRedis } from "./connect-redis.js";
+import { connectRedis, type RedisClient } from "./connect-redis.js";
 import { createMemoryReplyLog } from "./create-memory-reply-log.js";
 import { createRedisReplyLog } from "./create-redis-reply-log.js";
 import type { ReplyLog } from "./reply-log.js";
@@ -10,6 +10,8 @@ export interface OwnedReplyLog {
   log: ReplyLog;
   /** Where it keeps replies, for the startup log. */
   store: "memory" | "redis";
+  /** The Redis connection, when there is one, for the rate limits to share (their commands are short too). */
+  redis?: RedisClient;
   /** Whether the store answers, for `/readyz`: Redis must answer a PING within a second. */
   health(): Promise<"ok" | "unavailable" | "not_configured">;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export async function createReplyLog(config: Pick<Config, "redisUrl" | "replyRet
   return {
     log,
     store: "redis",
+    redis: client,
     async health() {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<"unavailable">((resolve) => (timer = setTimeout(() => resolve("unavailable"), PING_TIMEOUT_MS)));

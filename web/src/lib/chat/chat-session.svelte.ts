@@ -14,6 +14,7 @@ import { isoNow } from "./iso-now.js";
 import { addTurnVersion, dropShownVersion, findVersionPlace, showTurnVersion } from "./message-versions.js";
 import { ReplyRun, type RunOrigin } from "./reply-run.js";
 import { ReplyTimer } from "./reply-stats.js";
+import type { SendCountdown } from "./send-countdown.svelte.js";
 import { toSendMessageRequest } from "./to-send-message-request.js";
 
 /** Why the conversation changed: `structure` changes are saved at once, `content` (tokens, drafts) in batches. */
@@ -34,6 +35,8 @@ export interface ChatSessionDeps {
   slots?: StreamSlots;
   /** How a dropped connection is retried (attempts, first wait, longest wait). */
   reconnect?: ReconnectOptions;
+  /** The wait the server asked for after a failure, shared by every session of the page. */
+  countdown?: SendCountdown;
 }
 
 /**
@@ -90,6 +93,11 @@ export class ChatSession {
     return this.status !== "ready" && this.status !== "error";
   }
 
+  /** True while the server's `Retry-After` has not passed: nothing may be sent, retried or regenerated. */
+  get waiting(): boolean {
+    return this.#deps.countdown?.active ?? false;
+  }
+
   /** True while this page reads the reply, or is about to. */
   get attached(): boolean {
     return ATTACHED_STATUSES.includes(this.status);
@@ -106,7 +114,7 @@ export class ChatSession {
    * streams the reply. Returns false (and changes nothing) when busy or when the text is only whitespace.
    */
   async send(content: string): Promise<boolean> {
-    if (this.busy || isBlank(content)) return false;
+    if (this.busy || this.waiting || isBlank(content)) return false;
     const conversation = this.conversation;
     if (conversation.title === UNTITLED && !conversation.messages.some((message) => message.role === "user")) {
       conversation.title = titleFromText(content);
@@ -139,7 +147,7 @@ export class ChatSession {
    */
   async regenerate(): Promise<boolean> {
     const previous = this.lastReply;
-    if (this.busy || !previous) return false;
+    if (this.busy || this.waiting || !previous) return false;
     const index = this.conversation.messages.length - 1;
     const restorable = previous.content !== "";
     const position = findVersionPlace(previous)?.position ?? 0;
@@ -159,7 +167,7 @@ export class ChatSession {
    */
   async editAndResend(messageId: string, content: string): Promise<boolean> {
     const index = this.conversation.messages.findIndex((message) => message.id === messageId);
-    if (this.busy || isBlank(content) || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
+    if (this.busy || this.waiting || isBlank(content) || index < 0 || this.conversation.messages[index]!.role !== "user") return false;
     const edited: ChatMessage = { id: createId(), role: "user", content: content.slice(0, MAX_MESSAGE_LENGTH), state: "complete", createdAt: isoNow() };
     addTurnVersion(this.conversation.messages, index, edited);
     await this.#startReply();
@@ -251,6 +259,8 @@ export class ChatSession {
     const { reply, timer } = run;
     delete reply.lastEventId;
     if (timer) reply.stats = timer.stats();
+    // A rate limit, or a server overloaded or restarting, said when to come back: nothing is sent before then.
+    if (reply.state === "error" && reply.failure?.retryAfterSeconds) this.#deps.countdown?.start(reply.failure.retryAfterSeconds);
     run.releaseLease();
     // A new reply may have started already (Stop, or Send re-enabled at `complete` before this connection closed):
     // its status and its stats must not be cleared by this one.

@@ -11,6 +11,7 @@ import { Conversation } from "./conversation.svelte.js";
 import { createId } from "./create-id.js";
 import { interruptedByReload } from "./describe-failure.js";
 import { forEachMessage } from "./message-versions.js";
+import { SendCountdown } from "./send-countdown.svelte.js";
 
 export interface ChatStoreDeps {
   client: ChatClient;
@@ -27,6 +28,8 @@ export interface ChatStoreDeps {
   slots?: StreamSlots;
   /** How sessions retry a dropped connection. */
   reconnect?: ReconnectOptions;
+  /** The page's wait before sending again (`Retry-After`). Default: one on the browser's clock. */
+  countdown?: SendCountdown;
 }
 
 /**
@@ -56,6 +59,8 @@ export class ChatStore {
   model = $state<ModelInfo | null>(null);
   /** What to tell the person about saved data, if anything. */
   notice = $state<StorageNotice | null>(null);
+  /** The wait the server asked for before anything is sent again, for every conversation. */
+  readonly countdown: SendCountdown;
   /** Most recently active first. */
   readonly sorted = $derived([...this.conversations].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)));
   readonly active = $derived(this.conversations.find((conversation) => conversation.id === this.activeId) ?? this.conversations[0]!);
@@ -82,6 +87,7 @@ export class ChatStore {
   constructor(deps: ChatStoreDeps) {
     this.#deps = deps;
     this.#slots = deps.slots ?? createStreamSlots(createMemoryLocks());
+    this.countdown = deps.countdown ?? new SendCountdown();
     const { state, notice } = deps.storage.load();
     this.notice = notice;
     this.conversations = (state?.conversations ?? []).map((stored) => new Conversation(stored));
@@ -126,6 +132,7 @@ export class ChatStore {
         isLeaving: () => this.#leaving,
         slots: this.#slots,
         reconnect: this.#deps.reconnect,
+        countdown: this.countdown,
       });
       session.setInView(conversation.id === this.activeId);
       this.#sessions.set(conversation.id, session);
