@@ -2,7 +2,7 @@ import { ChatSdkError, type ChatClient, type MessageStream, type StreamEvent } f
 import { KEY_REFUSED, type ApiKeyPrompt } from "./api-key-prompt.svelte.js";
 
 /** The server's answer to a request without a key it accepts. */
-export function isUnauthorized(error: unknown): boolean {
+function isUnauthorized(error: unknown): boolean {
   return error instanceof ChatSdkError && error.type === "http_error" && error.status === 401;
 }
 
