@@ -1,5 +1,9 @@
 import express, { Router, type Express } from "express";
+import { createApiKeyRing, type ApiKeyRing } from "./auth/api-key-ring.js";
 import { identifyByAddress, parseTrustProxy } from "./auth/identify-by-address.js";
+import { isAuthConfigured, readApiKeys } from "./auth/read-api-keys.js";
+import { requireApiKey } from "./auth/require-api-key.js";
+import { requireMetricsToken } from "./auth/require-metrics-token.js";
 import type { ChatModelHandle } from "./chat/model-info.js";
 import type { Config } from "./config.js";
 import { handleErrors, respondNotFound } from "./http/handle-errors.js";
@@ -36,6 +40,7 @@ export interface AppDeps {
     | "replyMaxDetachedMs"
     | "apiKeys"
     | "apiKeysFile"
+    | "metricsToken"
     | "trustProxy"
     | "rateLimits"
     | "authFailuresPerMinute"
@@ -57,6 +62,11 @@ export interface AppDeps {
   readiness?: ReadinessChecks;
   /** The built UI (`dist/web`) to serve at `/`; without it the app is the API alone. */
   webRoot?: string;
+  /**
+   * The API keys accepted now, when `API_KEYS` or `API_KEYS_FILE` is set; `start-server.ts` keeps the ring to re-read
+   * the file on SIGHUP. By default read once from the config.
+   */
+  apiKeys?: ApiKeyRing;
 }
 
 const alwaysReady: ReadinessChecks = async () => ({ workersListening: true, redis: "not_configured", shuttingDown: false });
@@ -75,7 +85,10 @@ export function createApp({
   metricsSource,
   readiness = alwaysReady,
   webRoot,
+  apiKeys,
 }: AppDeps): Express & { metrics: Metrics } {
+  const authConfigured = isAuthConfigured(config);
+  const keys = authConfigured ? (apiKeys ?? createApiKeyRing(readApiKeys(config))) : undefined;
   const metrics = createMetrics({ activeReplies: () => replies.active });
   const limits = createLimits({ config, redis, logger, metrics });
   const app = express();
@@ -94,15 +107,17 @@ export function createApp({
   mountOperations(
     api,
     {
-      sendMessage: createSendMessageOperation({ config, chat, replies, replyLog, metrics, limits: limits.clients }),
-      resumeMessage: createResumeMessageOperation({ config, replyLog }),
-      stopMessage: createStopMessageOperation({ replyLog }),
-      getHealth: createGetHealthOperation(chat.info, config.apiKeys.length > 0 || config.apiKeysFile !== undefined ? "api_keys" : "none"),
+      sendMessage: createSendMessageOperation({ config, chat, replies, replyLog, metrics, limits: limits.clients, owned: authConfigured }),
+      resumeMessage: createResumeMessageOperation({ config, replyLog, owned: authConfigured }),
+      stopMessage: createStopMessageOperation({ replyLog, owned: authConfigured }),
+      getHealth: createGetHealthOperation(chat.info, authConfigured ? "api_keys" : "none"),
       getMetrics: createGetMetricsOperation(metrics, metricsSource?.(metrics)),
       getLiveness: createGetLivenessOperation(),
       getReadiness: createGetReadinessOperation(readiness),
     },
     createSchemaValidator(),
+    // The spec says which operations need which (its `security`), so a new operation is protected by default.
+    { apiKey: requireApiKey(keys), metricsToken: requireMetricsToken({ token: config.metricsToken, authConfigured }) },
   );
   app.use(api);
   if (webRoot) app.use(serveWebApp(webRoot));

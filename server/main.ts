@@ -5,6 +5,9 @@
 import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { ApiKeysError, type ApiKeyEntry } from "./auth/parse-api-keys.js";
+import { readApiKeys } from "./auth/read-api-keys.js";
+import { checkMetricsToken } from "./auth/require-metrics-token.js";
 import { runClusterPrimary } from "./cluster/run-cluster-primary.js";
 import { ConfigError, listSecrets, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -22,7 +25,22 @@ function readConfig(): Config {
   }
 }
 
+/** The API keys, checked before anything starts: a cluster would otherwise restart workers that cannot start. */
+function readKeys(config: Config): ApiKeyEntry[] {
+  try {
+    checkMetricsToken(config.metricsToken);
+    return readApiKeys(config);
+  } catch (error) {
+    if (error instanceof ApiKeysError) {
+      console.error(`Invalid configuration:\n  - ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
 const config = readConfig();
+const apiKeys = readKeys(config);
 const logger = createLogger(config.logLevel, undefined, { secrets: listSecrets(config) });
 // One Node process relays about 4,000 tokens/s on one core; workers use the others (ADR-7). The primary only
 // forks, supervises and aggregates; with SERVER_WORKERS=1 this process is the server.
@@ -31,5 +49,5 @@ const logger = createLogger(config.logLevel, undefined, { secrets: listSecrets(c
 const webRoot = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../dist/web" : "../web", import.meta.url));
 const hasWebApp = existsSync(`${webRoot}/index.html`);
 if (!hasWebApp && cluster.isPrimary) logger.warn("The web UI is not built, so only the API is served. Run `npm start` or `npm run build:web` to build it.");
-if (config.workers > 1 && cluster.isPrimary) runClusterPrimary(config, logger);
-else void startServer(config, logger, { webRoot: hasWebApp ? webRoot : undefined });
+if (config.workers > 1 && cluster.isPrimary) runClusterPrimary(config, logger, apiKeys.length);
+else void startServer(config, logger, { webRoot: hasWebApp ? webRoot : undefined, apiKeys });

@@ -1,5 +1,10 @@
 import cluster from "node:cluster";
 import { createApp } from "./app.js";
+import { createApiKeyRing, type ApiKeyRing } from "./auth/api-key-ring.js";
+import { logAuthSetup } from "./auth/log-auth-setup.js";
+import type { ApiKeyEntry } from "./auth/parse-api-keys.js";
+import { isAuthConfigured, readApiKeys } from "./auth/read-api-keys.js";
+import { reloadApiKeys } from "./auth/reload-api-keys.js";
 import { createChatModel } from "./chat/create-chat-model.js";
 import { isClusterMessage, type DrainingMessage } from "./cluster/cluster-messages.js";
 import { createWorkerMetricsSource } from "./cluster/cluster-metrics.js";
@@ -19,12 +24,19 @@ export const SHUTDOWN_HARD_STOP_MS = 5_000;
  * worker differs in three ways only: the primary logs "Listening" and "shutting down" for the whole server (so the
  * workers log "worker listening" and "worker draining"), `/metrics` answers for every worker, and the primary's
  * shutdown message or the primary's death drains it as a signal would. With `webRoot`, it also serves the built UI.
+ * `apiKeys` are the keys `main.ts` read (and checked) at startup; SIGHUP, or the primary's message, re-reads them.
  */
-export async function startServer(config: Config, baseLogger: Logger, { webRoot }: { webRoot?: string } = {}): Promise<void> {
+export async function startServer(
+  config: Config,
+  baseLogger: Logger,
+  { webRoot, apiKeys }: { webRoot?: string; apiKeys?: readonly ApiKeyEntry[] } = {},
+): Promise<void> {
   const worker = cluster.isWorker ? cluster.worker : undefined;
   const logger = worker ? baseLogger.child({ worker: worker.id }) : baseLogger;
   let replyLog: OwnedReplyLog;
+  let keyRing: ApiKeyRing | undefined;
   try {
+    keyRing = isAuthConfigured(config) ? createApiKeyRing(apiKeys ?? readApiKeys(config)) : undefined;
     replyLog = await createReplyLog(config, logger);
   } catch (error) {
     // One clear line and a clean exit: a process manager's restarts should not fill the log with stack traces.
@@ -54,6 +66,7 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
     redis: replyLog.redis,
     readiness,
     webRoot,
+    apiKeys: keyRing,
     ...(worker ? { metricsSource: (metrics) => createWorkerMetricsSource(metrics.registry) } : {}),
   });
 
@@ -64,6 +77,7 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
     const port = typeof address === "object" && address ? address.port : config.port;
     logger.info({ port, model: chat.info, replyStore: replyLog.store }, `Listening on http://localhost:${port}`);
     if (chat.info.demo) logger.warn(DEMO_WARNING);
+    logAuthSetup(logger, config, keyRing?.size ?? 0);
   });
   server.on("error", (error) => {
     // Once listening, an error is one failed accept (EMFILE when file descriptors run out): the server goes on.
@@ -113,6 +127,14 @@ export async function startServer(config: Config, baseLogger: Logger, { webRoot 
   const onSignal = (signal: NodeJS.Signals) => (++signals > 1 ? process.exit(1) : void shutDown(signal));
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  if (keyRing && config.apiKeysFile !== undefined) {
+    const ring = keyRing;
+    // Swapping the ring touches no connection: running streams go on, new requests meet the new keys.
+    process.on("SIGHUP", () => reloadApiKeys(config, ring, logger));
+    process.on("message", (message) => {
+      if (isClusterMessage(message, "chat:reload-api-keys")) reloadApiKeys(config, ring, logger);
+    });
+  }
   if (worker) {
     process.on("message", (message) => {
       if (isClusterMessage(message, "chat:shutdown")) void shutDown(message.signal);

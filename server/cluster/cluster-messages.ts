@@ -9,6 +9,11 @@ export interface ShutdownMessage {
   signal: string;
 }
 
+/** Primary → worker: re-read `API_KEYS_FILE` (the primary received SIGHUP). */
+export interface ReloadApiKeysMessage {
+  type: "chat:reload-api-keys";
+}
+
 /** Worker → primary: the worker stopped accepting connections and is draining this many replies. */
 export interface DrainingMessage {
   type: "chat:draining";
@@ -65,6 +70,7 @@ export type ClusterMessage =
   | ReadinessRequestMessage
   | ReadinessAnswerMessage
   | ShutdownMessage
+  | ReloadApiKeysMessage
   | DrainingMessage
   | MetricsRequestMessage
   | MetricsResponseMessage

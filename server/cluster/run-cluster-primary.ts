@@ -1,9 +1,10 @@
 import { fileURLToPath } from "node:url";
 import cluster, { type Worker } from "node:cluster";
+import { logAuthSetup } from "../auth/log-auth-setup.js";
 import type { Config } from "../config.js";
 import { exitAfterFlushingLogs, type Logger } from "../logger.js";
 import { DEMO_WARNING, SHUTDOWN_HARD_STOP_MS } from "../start-server.js";
-import { isClusterMessage, type ShutdownMessage } from "./cluster-messages.js";
+import { isClusterMessage, type ReloadApiKeysMessage, type ShutdownMessage } from "./cluster-messages.js";
 import { serveClusterMetrics } from "./cluster-metrics.js";
 import { serveClusterReadiness } from "./cluster-readiness.js";
 import { serveReplySlots } from "./reply-slots.js";
@@ -15,9 +16,10 @@ const PRIMARY_EXTRA_STOP_MS = 2_000;
  * The cluster primary: forks `config.workers` workers that share the port (Node's round-robin hands each new
  * connection to the next worker), and serves nothing itself. It logs for the whole server, so operators read one
  * "Listening" and one "shutting down" line as with a single process, aggregates `/metrics`, replaces a worker that
- * crashes, and on SIGTERM/SIGINT tells every worker to drain, then exits 0 once all have (1 if one failed).
+ * crashes, on SIGHUP tells every worker to re-read `API_KEYS_FILE`, and on SIGTERM/SIGINT tells every worker to drain,
+ * then exits 0 once all have (1 if one failed). `apiKeyCount` is for the startup log.
  */
-export function runClusterPrimary(config: Config, logger: Logger): void {
+export function runClusterPrimary(config: Config, logger: Logger, apiKeyCount: number): void {
   serveClusterMetrics();
   serveReplySlots(config.maxConcurrentStreams);
   let listening = 0;
@@ -41,6 +43,7 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
           `Listening on http://localhost:${port}`,
         );
         if (demo) logger.warn(DEMO_WARNING);
+        logAuthSetup(logger, config, apiKeyCount);
       }
     });
     worker.on("message", (message) => {
@@ -96,6 +99,15 @@ export function runClusterPrimary(config: Config, logger: Logger): void {
   };
   process.on("SIGTERM", () => shutDown("SIGTERM"));
   process.on("SIGINT", () => shutDown("SIGINT"));
+  // Only with a key file: otherwise SIGHUP keeps its default meaning (the terminal is gone: end).
+  if (config.apiKeysFile !== undefined) {
+    process.on("SIGHUP", () => {
+      logger.info({ workers: Object.keys(cluster.workers ?? {}).length }, "SIGHUP: every worker re-reads API_KEYS_FILE");
+      for (const worker of Object.values(cluster.workers ?? {})) {
+        if (worker?.isConnected()) worker.send({ type: "chat:reload-api-keys" } satisfies ReloadApiKeysMessage);
+      }
+    });
+  }
 
   // Workers run the server entry itself, whatever started the primary (`npm start` runs scripts/start.mjs, which
   // builds the UI first: the workers must not each check that again).

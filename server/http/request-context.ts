@@ -31,7 +31,8 @@ export function assignRequestContext(logger: Logger): RequestHandler {
 
     const startedAt = performance.now();
     res.once("close", () => {
-      log.info(
+      // The request's logger as it ends: authentication may have added who the client is.
+      res.locals.log.info(
         {
           method: req.method,
           path: req.originalUrl.split("?")[0],

@@ -5,7 +5,7 @@ import { ContractError, type StatusOfCode } from "../replies/contract-error.js";
 import { toContractError } from "../replies/to-contract-error.js";
 import type { SchemaName, SchemaValidator } from "../validation/create-schema-validator.js";
 import { replaceLoneSurrogates } from "../validation/replace-lone-surrogates.js";
-import { findOperation } from "./find-operation.js";
+import { findOperation, type SecuritySchemeName } from "./find-operation.js";
 import { createOperationResponse, type OperationResponse } from "./operation-response.js";
 
 /** The error codes whose status the spec documents for operation `Id`: the only ones it may answer. */
@@ -35,6 +35,12 @@ export interface OperationDefinition<Id extends OperationId> {
   before?: RequestHandler[];
   handle(request: OperationRequest<Id>, response: OperationResponse<Id>): void | Promise<void>;
 }
+
+/**
+ * How each security scheme of the spec is checked: middleware that throws `unauthorized` (a `ContractError`) or lets
+ * the request through. A scheme added to the spec does not compile until it is checked.
+ */
+export type Authenticators = Record<SecuritySchemeName, RequestHandler>;
 
 /** One definition per operation of the spec: an operation added to the spec does not compile until it is answered. */
 export type OperationDefinitions = { [Id in OperationId]: OperationDefinition<Id> };
@@ -85,8 +91,16 @@ function keepToDocumentedFailures(operationId: OperationId, failures: readonly E
   };
 }
 
-function mountOperation<Id extends OperationId>(router: Router, operationId: Id, definition: OperationDefinition<Id>, validator: SchemaValidator): void {
-  const { method, expressPath, requestSchema } = findOperation(operationId);
+function mountOperation<Id extends OperationId>(
+  router: Router,
+  operationId: Id,
+  definition: OperationDefinition<Id>,
+  validator: SchemaValidator,
+  authenticators: Authenticators,
+): void {
+  const { method, expressPath, requestSchema, security } = findOperation(operationId);
+  // First of all: an unauthenticated request gets its 401 before its Accept or its body is looked at.
+  const authenticate = security ? [authenticators[security]] : [];
   const parseBody = requestSchema
     ? // The media type was checked in `before`; strict: false lets a JSON scalar through to schema validation, which
       // explains "must be object" better than a parse error would.
@@ -97,15 +111,15 @@ function mountOperation<Id extends OperationId>(router: Router, operationId: Id,
     const request = { body: req.body as RequestBody<Id>, params: req.params as PathParameters<Id>, raw: req };
     await definition.handle(request, createOperationResponse<Id>(res));
   };
-  router[method](expressPath, ...(definition.before ?? []), ...parseBody, handle, keepToDocumentedFailures(operationId, definition.failures));
+  router[method](expressPath, ...authenticate, ...(definition.before ?? []), ...parseBody, handle, keepToDocumentedFailures(operationId, definition.failures));
 }
 
 /**
- * Mounts every operation of the spec on `router`, each at the method and path the spec gives it, with its request
- * body parsed and validated against the spec's schema before the handler runs.
+ * Mounts every operation of the spec on `router`, each at the method and path the spec gives it, authenticated as its
+ * `security` says, with its request body parsed and validated against the spec's schema before the handler runs.
  */
-export function mountOperations(router: Router, definitions: OperationDefinitions, validator: SchemaValidator): void {
+export function mountOperations(router: Router, definitions: OperationDefinitions, validator: SchemaValidator, authenticators: Authenticators): void {
   for (const operationId of Object.keys(definitions) as OperationId[]) {
-    mountOperation(router, operationId, definitions[operationId] as OperationDefinition<typeof operationId>, validator);
+    mountOperation(router, operationId, definitions[operationId] as OperationDefinition<typeof operationId>, validator, authenticators);
   }
 }

@@ -10,7 +10,7 @@ export function createGetMetricsOperation(
   render: () => Promise<string> = () => metrics.registry.metrics(),
 ): OperationDefinition<"getMetrics"> {
   return {
-    failures: ["internal"],
+    failures: ["internal", "unauthorized"],
     async handle(_request, response) {
       response.text(200, await render(), metrics.registry.contentType);
     },

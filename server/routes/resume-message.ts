@@ -3,11 +3,13 @@ import { quoteClientValue } from "../http/quote-client-value.js";
 import type { OperationDefinition } from "../operations/mount-operations.js";
 import { ContractError } from "../replies/contract-error.js";
 import { followReply } from "../replies/follow-reply.js";
-import type { ReplyLog } from "../replies/reply-log/reply-log.js";
+import { isOwnedBy, type ReplyLog } from "../replies/reply-log/reply-log.js";
 
 export interface ResumeMessageDeps {
   config: Pick<Config, "heartbeatMs" | "clientStallTimeoutMs">;
   replyLog: ReplyLog;
+  /** Whether replies belong to the API key that started them (a server with keys). */
+  owned: boolean;
 }
 
 const EVENT_ID = /^[0-9]{1,15}$/;
@@ -34,19 +36,20 @@ export const notFound = (messageId: string) =>
 
 /**
  * `resumeMessage` (`GET /api/v1/messages/{messageId}/events`): the reply's events after the reader's last one,
- * byte-identical to the first stream, then the live ones; 204 when the reader already has the last event.
+ * byte-identical to the first stream, then the live ones; 204 when the reader already has the last event. On a server
+ * with keys, another key's reply is not found, exactly as an unknown one (same lookup, same answer).
  */
-export function createResumeMessageOperation({ config, replyLog }: ResumeMessageDeps): OperationDefinition<"resumeMessage"> {
+export function createResumeMessageOperation({ config, replyLog, owned }: ResumeMessageDeps): OperationDefinition<"resumeMessage"> {
   const writerOptions = { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs };
   return {
-    failures: ["internal", "invalid_request", "not_found", "not_acceptable", "rate_limited", "server_shutdown", "storage_unavailable"],
+    failures: ["internal", "invalid_request", "unauthorized", "not_found", "not_acceptable", "rate_limited", "server_shutdown", "storage_unavailable"],
     async handle({ params: { messageId }, raw }, response) {
       if (!acceptsEventStream(raw.get("accept"))) {
         throw new ContractError("not_acceptable", `Accept must allow text/event-stream, got: ${raw.get("accept")}`);
       }
       const afterId = readLastEventId(raw.get("last-event-id"), raw.query.lastEventId);
       const status = await replyLog.status(messageId);
-      if (!status) throw notFound(messageId);
+      if (!status || !isOwnedBy(status.owner, owned ? response.locals.client.id : undefined)) throw notFound(messageId);
       if (status.ended && afterId >= status.lastId) return response.empty(204);
       await followReply(response, { log: replyLog, messageId, afterId, writerOptions });
     },

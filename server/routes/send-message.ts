@@ -26,19 +26,22 @@ export interface SendMessageDeps {
   metrics: Metrics;
   /** Per-client limits: requests per minute, concurrent replies, tokens per day. */
   limits: ClientLimits;
+  /** Whether a resumable reply belongs to the API key that started it (a server with keys). */
+  owned: boolean;
 }
 
 /**
  * `sendMessage` (`POST /api/v1/messages`): the client's limits → negotiate the response mode → check the media type →
  * (parse and validate, by the operation layer) → admit → hand the model's reply to the writer for that mode.
  */
-export function createSendMessageOperation({ config, chat, replies, replyLog, metrics, limits }: SendMessageDeps): OperationDefinition<"sendMessage"> {
+export function createSendMessageOperation({ config, chat, replies, replyLog, metrics, limits, owned }: SendMessageDeps): OperationDefinition<"sendMessage"> {
   const writerOptions = { heartbeatMs: config.heartbeatMs, stallTimeoutMs: config.clientStallTimeoutMs };
   return {
     failures: [
       "internal",
       "invalid_request",
       "malformed_json",
+      "unauthorized",
       "not_acceptable",
       "payload_too_large",
       "unsupported_media_type",
@@ -79,7 +82,7 @@ export function createSendMessageOperation({ config, chat, replies, replyLog, me
           releaseClientSlot();
         };
         // The reply runs on its own; this response is only its first reader.
-        await replyLog.open(messageId).catch((error: unknown) => {
+        await replyLog.open(messageId, owned ? response.locals.client.id : undefined).catch((error: unknown) => {
           release();
           throw error;
         });

@@ -21,7 +21,12 @@ let app: TestApp;
 let strictProxy: PrismProcess;
 let plainProxy: PrismProcess;
 
-useAppOnFakeUpstream({ apps: { app: { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "400", MAX_BODY_BYTES: "4096" } } }, (started) => ({ upstream, app } = started));
+/** The spec requires the apiKey scheme on messages (Prism refuses a request without it), so the app has keys too. */
+const API_KEY = "prism-proxy-key-0123456789";
+useAppOnFakeUpstream(
+  { apps: { app: { UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "400", MAX_BODY_BYTES: "4096", API_KEYS: API_KEY } } },
+  (started) => ({ upstream, app } = started),
+);
 // Registered after the app's hooks, so the proxies start once the app listens and close before it does.
 beforeAll(async () => {
   [strictProxy, plainProxy] = await Promise.all([startPrism(["proxy", app.baseUrl], ["--errors"]), startPrism(["proxy", app.baseUrl])]);
@@ -38,8 +43,7 @@ function violationsOf(response: Response): Violation[] {
 async function post(proxy: PrismProcess, body: string, headers: Record<string, string> = {}): Promise<{ response: Response; text: string }> {
   const response = await fetch(`${proxy.url}/api/v1/messages`, {
     method: "POST",
-    // Prism refuses a request without the spec's bearer scheme itself; this server has no keys and ignores it.
-    headers: { "content-type": "application/json", authorization: "Bearer test-key", ...headers },
+    headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}`, ...headers },
     body,
   });
   return { response, text: await response.text() };
@@ -107,6 +111,13 @@ describe("the server's answers to invalid requests through a plain prism proxy",
     ["a body over the size limit", JSON.stringify({ message: "x".repeat(8000) }), {}, 413, false],
     ["a text/plain body", "hello", { "content-type": "text/plain" }, 415, true],
   ];
+  it("answers a request without a key with a 401 Prism accepts", async () => {
+    const { response, text } = await post(plainProxy, JSON.stringify({ message: "hi" }), { authorization: "" });
+    expect(response.status, text).toBe(401);
+    expect(JSON.parse(text)).toMatchObject({ error: { code: "unauthorized" } });
+    expect(violationsOf(response).filter((violation) => violation.location[0] !== "request")).toEqual([]);
+  });
+
   it.each(invalidRequests)("answers %s with a documented error; Prism objects only to the request", async (_case, body, headers, status, specInvalid) => {
     const { response, text } = await post(plainProxy, body, headers);
     expect(response.status, text).toBe(status);

@@ -60,6 +60,7 @@ async function startMisbehavingApp() {
       },
     },
     createSchemaValidator(),
+    { apiKey: (_req, _res, next) => next(), metricsToken: (_req, _res, next) => next() },
   );
   app.use(router, handleErrors);
   const server = await new Promise<import("node:http").Server>((done) => {

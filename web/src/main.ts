@@ -1,6 +1,8 @@
 import { mount } from "svelte";
 import { createChatClient } from "streaming-chat/sdk";
 import App from "./App.svelte";
+import { ApiKeyPrompt } from "./lib/auth/api-key-prompt.svelte.js";
+import { withApiKeyRetry } from "./lib/auth/with-api-key-retry.js";
 import { createBenchProbe } from "./lib/bench/create-bench-probe.js";
 import { ChatStore } from "./lib/chat/chat-store.svelte.js";
 import { createMemoryLocks } from "./lib/slots/create-memory-locks.js";
@@ -13,11 +15,16 @@ import "./app.css";
 // `?bench` turns on the rendering benchmark's probe (npm run bench:ui); it costs nothing otherwise.
 const probe = new URLSearchParams(location.search).has("bench") ? createBenchProbe() : undefined;
 
+// A server with API keys: the key is asked for up front, and again whenever a request is refused (401).
+const apiKey = new ApiKeyPrompt(() => sessionStorage);
+// Same origin: `npm start` serves this page and the API together, and `npm run dev` proxies /api.
+// The sessions reconnect dropped replies themselves, so the status bar can say "Reconnecting…" meanwhile (the
+// SDK's own reconnecting reports nothing until it gives up).
+const client = withApiKeyRetry(createChatClient({ reconnect: { maxAttempts: 0 }, apiKey: apiKey.current }), apiKey);
+void apiKey.askIfNeeded(client);
+
 const store = new ChatStore({
-  // Same origin: `npm start` serves this page and the API together, and `npm run dev` proxies /api.
-  // The sessions reconnect dropped replies themselves, so the status bar can say "Reconnecting…" meanwhile (the
-  // SDK's own reconnecting reports nothing until it gives up).
-  client: createChatClient({ reconnect: { maxAttempts: 0 } }),
+  client,
   storage: createConversationStorage(() => localStorage),
   onToken: probe?.recordToken,
   // Web Locks count open streams across every tab of the origin; without them, each tab counts its own.
@@ -35,7 +42,7 @@ addEventListener("storage", (event) => {
   if (event.key === STORAGE_KEY) store.mergeFromStorage(event.newValue);
 });
 
-mount(App, { target: document.getElementById("app")!, props: { store } });
+mount(App, { target: document.getElementById("app")!, props: { store, apiKey } });
 
 // Set up the Markdown renderer (DOMPurify, marked, their compiled code) while the page is idle, so the first token
 // of the first reply does not pay for it.

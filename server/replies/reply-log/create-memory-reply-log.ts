@@ -1,4 +1,4 @@
-import type { LoggedEvent, ReplyLog } from "./reply-log.js";
+import { isOwnedBy, type LoggedEvent, type ReplyLog } from "./reply-log.js";
 
 interface MemoryReply {
   events: LoggedEvent[];
@@ -9,6 +9,7 @@ interface MemoryReply {
   wakers: Set<() => void>;
   readers: number;
   lastReadAt: number;
+  owner: string | undefined;
 }
 
 /**
@@ -23,9 +24,18 @@ export function createMemoryReplyLog(now: () => number = Date.now): ReplyLog {
   };
 
   return {
-    async open(messageId) {
+    async open(messageId, owner) {
       if (replies.has(messageId)) throw new Error(`Reply ${messageId} already has a log`);
-      replies.set(messageId, { events: [], ended: false, stopRequested: false, stopWatchers: new Set(), wakers: new Set(), readers: 0, lastReadAt: now() });
+      replies.set(messageId, {
+        events: [],
+        ended: false,
+        stopRequested: false,
+        stopWatchers: new Set(),
+        wakers: new Set(),
+        readers: 0,
+        lastReadAt: now(),
+        owner,
+      });
     },
 
     async append(messageId, event) {
@@ -48,7 +58,7 @@ export function createMemoryReplyLog(now: () => number = Date.now): ReplyLog {
 
     async status(messageId) {
       const reply = replies.get(messageId);
-      return reply ? { lastId: reply.events.length, ended: reply.ended } : undefined;
+      return reply ? { lastId: reply.events.length, ended: reply.ended, ...(reply.owner !== undefined ? { owner: reply.owner } : {}) } : undefined;
     },
 
     async *follow(messageId, afterId, signal) {
@@ -85,9 +95,9 @@ export function createMemoryReplyLog(now: () => number = Date.now): ReplyLog {
       return reply.readers > 0 ? now() : reply.lastReadAt;
     },
 
-    async requestStop(messageId) {
+    async requestStop(messageId, caller) {
       const reply = replies.get(messageId);
-      if (!reply) return "unknown";
+      if (!reply || !isOwnedBy(reply.owner, caller)) return "unknown";
       if (reply.ended) return "already_ended";
       if (!reply.stopRequested) {
         reply.stopRequested = true;

@@ -4,7 +4,7 @@ import type { RedisClient } from "./connect-redis.js";
 import { createMemoryReplyLog } from "./create-memory-reply-log.js";
 import { followFromRedis } from "./follow-from-redis.js";
 import { replyKeys, STOP_CHANNEL } from "./redis-keys.js";
-import type { LoggedEvent, ReplyLog } from "./reply-log.js";
+import { isOwnedBy, type LoggedEvent, type ReplyLog } from "./reply-log.js";
 
 export interface RedisReplyLogOptions {
   client: RedisClient;
@@ -91,14 +91,15 @@ export async function createRedisReplyLog({ client, log, retentionMs, leaseMs = 
   };
 
   const log_: RedisReplyLog = {
-    async open(messageId) {
+    async open(messageId, owner) {
       const keys = replyKeys(messageId);
-      const [created] = await withinRequestTime(
-        client.multi().hSetNX(keys.meta, "state", "running").set(keys.lease, "1", { PX: leaseMs }).pExpire(keys.meta, RUNNING_TTL_MS).exec(),
-      );
+      const batch = client.multi().hSetNX(keys.meta, "state", "running");
+      // In the reply's own hash, so it lives and expires with the reply.
+      if (owner !== undefined) batch.hSetNX(keys.meta, "owner", owner);
+      const [created] = await withinRequestTime(batch.set(keys.lease, "1", { PX: leaseMs }).pExpire(keys.meta, RUNNING_TTL_MS).exec());
       // HSETNX answers 1 when it created the field, 0 when the reply already existed.
       if (Number(created) !== 1) throw new Error(`Reply ${messageId} already has a log`);
-      await local.open(messageId);
+      await local.open(messageId, owner);
       running.add(messageId);
     },
 
@@ -125,9 +126,11 @@ export async function createRedisReplyLog({ client, log, retentionMs, leaseMs = 
       const here = await local.status(messageId);
       if (here) return here;
       const keys = replyKeys(messageId);
-      const [state, top] = await withinRequestTime(Promise.all([client.hGet(keys.meta, "state"), client.xRevRange(keys.events, "+", "-", { COUNT: 1 })]));
+      const [[state, owner], top] = await withinRequestTime(
+        Promise.all([client.hmGet(keys.meta, ["state", "owner"]), client.xRevRange(keys.events, "+", "-", { COUNT: 1 })]),
+      );
       if (state === null || state === undefined) return undefined;
-      return { lastId: top[0] ? Number(top[0].id.split("-")[0]) : 0, ended: state === "ended" };
+      return { lastId: top[0] ? Number(top[0].id.split("-")[0]) : 0, ended: state === "ended", ...(owner ? { owner } : {}) };
     },
 
     follow(messageId, afterId, signal) {
@@ -142,11 +145,11 @@ export async function createRedisReplyLog({ client, log, retentionMs, leaseMs = 
       return Math.max(here, Number(remote ?? 0));
     },
 
-    async requestStop(messageId) {
-      if (running.has(messageId)) return local.requestStop(messageId);
+    async requestStop(messageId, caller) {
+      if (running.has(messageId)) return local.requestStop(messageId, caller);
       const keys = replyKeys(messageId);
-      const state = await withinRequestTime(client.hGet(keys.meta, "state"));
-      if (state === null || state === undefined) return "unknown";
+      const [state, owner] = await withinRequestTime(client.hmGet(keys.meta, ["state", "owner"]));
+      if (state === null || state === undefined || !isOwnedBy(owner ?? undefined, caller)) return "unknown";
       if (state === "ended") return "already_ended";
       // The flag first: it is what the generating instance reads every second even if the doorbell is lost.
       await withinRequestTime(client.multi().hSet(keys.meta, "stop", "1").publish(STOP_CHANNEL, messageId).exec());

@@ -6,7 +6,10 @@ export function replyKeys(messageId: string) {
   return {
     /** A Stream: one entry per SSE event, entry id `<event id>-0`, fields `event` and `data`. */
     events: `reply:{${messageId}}:events`,
-    /** A hash: `state` (running | ended), `stop` (1 once requested), `lastReadAt` (ms, from readers on other instances). */
+    /**
+     * A hash: `state` (running | ended), `stop` (1 once requested), `lastReadAt` (ms, from readers on other instances),
+     * `owner` (the client id of the API key that started it, on a server with keys).
+     */
     meta: `reply:{${messageId}}:meta`,
     /** Present while the generating instance is alive: it renews the lease every second. */
     lease: `reply:{${messageId}}:lease`,

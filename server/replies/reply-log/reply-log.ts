@@ -15,6 +15,17 @@ export interface ReplyLogStatus {
   lastId: number;
   /** True once the reply's terminal event (`complete` or `error`) is logged. */
   ended: boolean;
+  /** Who started it (`ClientIdentity.id` of the API key), on a server with keys; absent on an open server. */
+  owner?: string;
+}
+
+/**
+ * Whether `caller` may read or stop a reply owned by `owner`. An open server names no caller, so anyone may, as
+ * before keys existed: an address is not an identity (a phone changes networks mid-reply). With keys, only the key
+ * that started the reply may; to any other, the reply does not exist.
+ */
+export function isOwnedBy(owner: string | undefined, caller: string | undefined): boolean {
+  return caller === undefined || owner === caller;
 }
 
 /** What a stop request found. */
@@ -26,8 +37,8 @@ export type StopOutcome = "stopping" | "already_ended" | "unknown";
  * writer. In memory for one process (`createMemoryReplyLog`), or in Redis for many.
  */
 export interface ReplyLog {
-  /** Starts the log of a new reply. */
-  open(messageId: string): Promise<void>;
+  /** Starts the log of a new reply, owned by `owner` (the API key's client id) when the server has keys. */
+  open(messageId: string, owner?: string): Promise<void>;
   /** Appends the reply's next event; its id must be the last one plus one. */
   append(messageId: string, event: LoggedEvent): Promise<void>;
   /** Marks the reply ended (its terminal event is appended) and keeps its events readable for `retentionMs`. */
@@ -41,8 +52,11 @@ export interface ReplyLog {
   follow(messageId: string, afterId: number, signal: AbortSignal): AsyncIterable<LoggedEvent>;
   /** When someone last read the reply: now while a reader follows it. */
   lastReadAt(messageId: string): Promise<number>;
-  /** Asks whoever generates the reply to stop it. */
-  requestStop(messageId: string): Promise<StopOutcome>;
+  /**
+   * Asks whoever generates the reply to stop it. With `caller`, a reply it does not own (see {@link isOwnedBy}) is
+   * `unknown`, exactly as one that does not exist.
+   */
+  requestStop(messageId: string, caller?: string): Promise<StopOutcome>;
   /** Calls `onStop` once a stop is requested for the reply (at once if one already was); returns a function to stop watching. */
   watchStop(messageId: string, onStop: () => void): () => void;
 }
