@@ -75,9 +75,10 @@ export async function startServer(
     if (worker) return void logger.info({ pid: process.pid }, "worker listening");
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
+    // Before "Listening": whoever waits for that line (a test, a person) has the warnings about access by then.
+    logAuthSetup(logger, config, keyRing?.size ?? 0);
     logger.info({ port, model: chat.info, replyStore: replyLog.store }, `Listening on http://localhost:${port}`);
     if (chat.info.demo) logger.warn(DEMO_WARNING);
-    logAuthSetup(logger, config, keyRing?.size ?? 0);
   });
   server.on("error", (error) => {
     // Once listening, an error is one failed accept (EMFILE when file descriptors run out): the server goes on.

@@ -28,19 +28,23 @@ writeFileSync(keysFile, `# carol's laptop\n${FILE_KEY} name=carol requests_per_m
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const MAX_BODY_BYTES = 2_048;
+/** These tests send many refused keys from one address: the brute-force limit (its own test below) would answer 429. */
+const NO_FAILURE_LIMIT = { AUTH_FAILURES_PER_MINUTE: "0" };
 let inline: TestApp;
 let filed: TestApp;
 let open: TestApp;
+let guarded: TestApp;
 useAppOnFakeUpstream(
   {
     script: { tokens: ["Hello", " there"] },
     apps: {
-      inline: { API_KEYS: `${INLINE_KEY}, sha256:${sha256(DIGEST_KEY)}`, MAX_BODY_BYTES: String(MAX_BODY_BYTES) },
-      filed: { API_KEYS_FILE: keysFile },
+      inline: { API_KEYS: `${INLINE_KEY}, sha256:${sha256(DIGEST_KEY)}`, MAX_BODY_BYTES: String(MAX_BODY_BYTES), ...NO_FAILURE_LIMIT },
+      filed: { API_KEYS_FILE: keysFile, ...NO_FAILURE_LIMIT },
+      guarded: { API_KEYS: INLINE_KEY, AUTH_FAILURES_PER_MINUTE: "3" },
       open: {},
     },
   },
-  (started) => ({ inline, filed, open } = started.apps),
+  (started) => ({ inline, filed, open, guarded } = started.apps),
 );
 
 const CHALLENGE = 'Bearer realm="streaming-chat"';
@@ -177,5 +181,16 @@ describe("the logs", () => {
       const leaks = lines.filter((line) => line.includes(key) || line.includes(key.slice(4, -4)));
       expect(leaks, key).toEqual([]);
     }
+  });
+});
+
+describe("guessing keys", () => {
+  it("is cut off after AUTH_FAILURES_PER_MINUTE refused keys: 429 with Retry-After even for the right key, health still open", async () => {
+    for (let attempt = 0; attempt < 3; attempt++) expect((await send(guarded, bearer(`guess-number-${attempt}-of-many`))).status).toBe(401);
+    const blocked = await send(guarded, bearer(INLINE_KEY));
+    expect(blocked.status).toBe(429);
+    expect((blocked.body as { error: { code: string } }).error.code).toBe("rate_limited");
+    expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
+    expect((await fetch(`${guarded.baseUrl}/api/v1/health`)).status).toBe(200);
   });
 });

@@ -17,9 +17,10 @@ let open: TestApp;
 useAppOnFakeUpstream(
   {
     apps: {
-      keysAndToken: { API_KEYS: API_KEY, METRICS_TOKEN },
-      keysOnly: { API_KEYS: API_KEY },
-      tokenOnly: { METRICS_TOKEN },
+      // Refused tokens are failed authentications too: these tests make more than the brute-force limit allows.
+      keysAndToken: { API_KEYS: API_KEY, METRICS_TOKEN, AUTH_FAILURES_PER_MINUTE: "0" },
+      keysOnly: { API_KEYS: API_KEY, AUTH_FAILURES_PER_MINUTE: "0" },
+      tokenOnly: { METRICS_TOKEN, AUTH_FAILURES_PER_MINUTE: "0" },
       open: {},
     },
   },

@@ -16,7 +16,7 @@ const tokensOf = (count: number) => Array.from({ length: count }, (_, index) => 
 
 let upstream: FakeOpenAiUpstream;
 let app: TestApp;
-useAppOnFakeUpstream({ apps: { app: { API_KEYS: `${KEY},${OTHER_KEY}` } } }, (started) => ({ upstream, app } = started));
+useAppOnFakeUpstream({ apps: { app: { API_KEYS: `${KEY},${OTHER_KEY}`, AUTH_FAILURES_PER_MINUTE: "0" } } }, (started) => ({ upstream, app } = started));
 
 const clientWith = (apiKey?: string | (() => string | undefined)): ChatClient => createChatClient({ baseUrl: app.baseUrl, apiKey });
 

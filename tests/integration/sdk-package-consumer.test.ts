@@ -77,7 +77,7 @@ export async function reply(): Promise<MessageResponse> {
   }
 }
 
-export const firstType = (event: StreamEvent): "token" | "complete" | "error" => event.type;
+export const firstType = (event: StreamEvent): "token" | "reasoning" | "complete" | "error" => event.type;
 export { sameFactory };
 `;
 

@@ -81,3 +81,25 @@ export function arbitraryExtraHeaders(generators: readonly HeaderGenerator[]): f
     .tuple(...generators.map((generator) => fc.oneof({ weight: 4, arbitrary: none }, { weight: 1, arbitrary: generator.arbitrary })))
     .map((chosen) => Object.assign({}, ...chosen) as FuzzHeaders);
 }
+
+/**
+ * `Authorization` for a server with API keys: mostly the valid key (so requests get past authentication and reach
+ * everything behind it), otherwise none, a wrong key, another scheme, or a hostile value.
+ */
+export function arbitraryAuthorization(validKey: string): fc.Arbitrary<FuzzHeaders> {
+  return fc.oneof(
+    { weight: 12, arbitrary: fc.constant<FuzzHeaders>({ authorization: `Bearer ${validKey}` }) },
+    { weight: 1, arbitrary: fc.constant<FuzzHeaders>({}) },
+    {
+      weight: 2,
+      arbitrary: single(
+        "authorization",
+        fc.oneof(
+          fc.constantFrom("Bearer", "Bearer ", `Bearer ${validKey}x`, `bearer ${validKey}`, `Basic ${btoa(`user:${validKey}`)}`, `Bearer ${"k".repeat(4_000)}`),
+          HEADER_TEXT.map((text) => `Bearer ${text}`),
+          ODD_VALUE,
+        ),
+      ),
+    },
+  );
+}

@@ -7,7 +7,7 @@ import { upstreamEnv } from "../../fixtures/start-test-app.js";
 import { createSchemaValidator } from "../../server/validation/create-schema-validator.js";
 import { createRequestArbitraries } from "../contract/fuzz-request-arbitraries.js";
 import { startServerProcess, stopServerProcess, type ServerProcess } from "../helpers/start-server-process.js";
-import { arbitraryExtraHeaders, HEADER_GENERATORS, type FuzzHeaders } from "./fuzz-header-generators.js";
+import { arbitraryAuthorization, arbitraryExtraHeaders, HEADER_GENERATORS, type FuzzHeaders } from "./fuzz-header-generators.js";
 
 /** Fixed by default so CI is reproducible; set FUZZ_SEED to explore. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
@@ -25,11 +25,25 @@ let server: ServerProcess;
  * A connection per request: a kept-alive connection the server closes just as the client reuses it fails the request
  * with a reset that says nothing about the server (the race every HTTP/1.1 client knows).
  */
+/** The one key the fuzzed server accepts; most requests carry it, the others none or a bad one. */
+const FUZZ_API_KEY = "fuzz-key-0123456789abcdef";
+
 const agent = new Agent({ keepAlive: false, maxSockets: CONCURRENCY });
 
 beforeAll(async () => {
   upstream = await startFakeOpenAiUpstream({ tokens: ["ok"] });
-  server = await startServerProcess(upstreamEnv(upstream.baseUrl, { MAX_BODY_BYTES: String(MAX_BODY_BYTES), UPSTREAM_MAX_RETRIES: "0" }));
+  server = await startServerProcess(
+    upstreamEnv(upstream.baseUrl, {
+      MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+      UPSTREAM_MAX_RETRIES: "0",
+      // Keys on, so every request goes through authentication; the limits on but out of reach, so requests with the
+      // valid key go through them to everything behind (the limits' own refusals are tested in their own files).
+      API_KEYS: FUZZ_API_KEY,
+      AUTH_FAILURES_PER_MINUTE: "0",
+      RATE_LIMIT_REQUESTS_PER_MINUTE: "1000000",
+      RATE_LIMIT_CONCURRENT_REPLIES: "100000",
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -90,7 +104,8 @@ const ANY_BODY = fc.oneof(
 
 function createFuzzedRequests(): fc.Arbitrary<FuzzedRequest> {
   const { valid, invalid } = createRequestArbitraries(spec, MAX_BODY_BYTES);
-  const messages = fc.tuple(fc.oneof(valid, invalid), arbitraryExtraHeaders(HEADER_GENERATORS)).map(([message, extra]): FuzzedRequest =>
+  const extraHeaders = fc.tuple(arbitraryExtraHeaders(HEADER_GENERATORS), arbitraryAuthorization(FUZZ_API_KEY)).map(([extra, auth]) => ({ ...extra, ...auth }));
+  const messages = fc.tuple(fc.oneof(valid, invalid), extraHeaders).map(([message, extra]): FuzzedRequest =>
     fuzzedRequest({
       method: "POST",
       path: "/api/v1/messages",
@@ -104,7 +119,7 @@ function createFuzzedRequests(): fc.Arbitrary<FuzzedRequest> {
     }),
   );
   const anything = fc
-    .tuple(fc.constantFrom(...METHODS), PATHS, QUERIES, ANY_CONTENT_TYPE, ANY_ACCEPT, ANY_BODY, arbitraryExtraHeaders(HEADER_GENERATORS))
+    .tuple(fc.constantFrom(...METHODS), PATHS, QUERIES, ANY_CONTENT_TYPE, ANY_ACCEPT, ANY_BODY, extraHeaders)
     .map(([method, path, query, contentType, accept, body, extra]): FuzzedRequest =>
       fuzzedRequest({
         method,
@@ -214,6 +229,8 @@ describe(`a fuzzing run of ${REQUESTS} requests against the real server process`
     expect(stats.serverErrors).toBe(0);
     // Not a wall of refusals: the valid requests among them got replies.
     expect(stats.statuses.get(200) ?? 0).toBeGreaterThan(REQUESTS / 5);
+    // And many were refused for their key: the bad keys reached authentication, and got 401, never a 5xx.
+    expect(stats.statuses.get(401) ?? 0).toBeGreaterThan(REQUESTS / 20);
     expect(server.logs.filter((line) => typeof line.level === "number" && line.level >= 50).slice(0, 3)).toEqual([]);
     const health = await fetch(`${server.baseUrl}/api/v1/health`, { signal: AbortSignal.timeout(10_000) });
     expect(health.status).toBe(200);
