@@ -23,7 +23,7 @@ class ReasoningAwareCompletions extends ChatOpenAICompletions {
   }
 }
 
-/** `ChatOpenAI` for any OpenAI-compatible server, reading reasoning deltas in either spelling (see ADR-0xx in architecture.md). */
+/** `ChatOpenAI` for any OpenAI-compatible server, reading reasoning deltas in either spelling (ADR-21 in architecture.md). */
 export function createOpenAiCompatibleModel(fields: ChatOpenAIFields): ChatOpenAI {
   return new ChatOpenAI({ ...fields, completions: new ReasoningAwareCompletions(fields) });
 }
