@@ -1,7 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ChatOpenAI } from "@langchain/openai";
 import type { ModelInfo } from "../../contract/index.js";
 import type { Config } from "../config.js";
+import { createOpenAiCompatibleModel } from "./create-openai-compatible-model.js";
 import { DemoChatModel } from "./demo-chat-model.js";
 import type { ChatModelHandle } from "./model-info.js";
 import { streamReply } from "./stream-reply.js";
@@ -11,7 +11,7 @@ function createLangChainModel({ model, upstream }: Pick<Config, "model" | "upstr
   if (model.provider === "demo") {
     return { model: new DemoChatModel({ tokenDelayMs: model.tokenDelayMs }), info: { provider: "demo", name: model.name, demo: true } };
   }
-  const chatModel = new ChatOpenAI({
+  const chatModel = createOpenAiCompatibleModel({
     model: model.name,
     apiKey: model.apiKey,
     // logLevel "off": the OpenAI client would print an unparsable chunk (model output) to stderr, past our logger
@@ -32,6 +32,7 @@ export function createChatModel(config: Pick<Config, "model" | "upstream">): Cha
   const { model, info } = createLangChainModel(config);
   return {
     info,
-    streamReply: (request, options) => streamReply(model, toLangChainMessages(request), { ...options, upstream: config.upstream }),
+    streamReply: (request, options) =>
+      streamReply(model, toLangChainMessages(request), { ...options, upstream: config.upstream, includeReasoning: request.includeReasoning === true }),
   };
 }

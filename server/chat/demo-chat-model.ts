@@ -3,6 +3,7 @@ import { AIMessage, AIMessageChunk, type BaseMessage } from "@langchain/core/mes
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ReasoningCallOptions } from "./stream-reply.js";
 
 export interface DemoChatModelParams extends BaseChatModelParams {
   /** Pause before each token, in ms: 30 ms gives about 33 tokens/s, the pace of a hosted model. */
@@ -28,6 +29,15 @@ function composeDemoReply(userText: string): string {
   ].join("\n");
 }
 
+/** The demo's thinking, shown only to a request with `includeReasoning`, so the Thinking block can be tried offline. */
+function composeDemoReasoning(userText: string): string {
+  return [
+    `The user wrote ${userText.length} characters.`,
+    "I am the built-in demo model, so I cannot really think about them:",
+    "this short canned reasoning only shows how a reasoning model's thinking streams before its answer.",
+  ].join(" ");
+}
+
 /** Splits text into word-sized tokens that keep their leading whitespace, so joining them restores the text. */
 function splitIntoTokens(text: string): string[] {
   return text.match(/\s*\S+|\s+$/g) ?? [];
@@ -37,7 +47,7 @@ function splitIntoTokens(text: string): string[] {
  * An offline LangChain chat model, so `npm ci && npm start` works with no API key. It streams through the
  * same `BaseChatModel.stream()` machinery as `ChatOpenAI`, including abort signals, finish reason and usage.
  */
-export class DemoChatModel extends BaseChatModel {
+export class DemoChatModel extends BaseChatModel<ReasoningCallOptions> {
   private readonly tokenDelayMs: number;
 
   constructor({ tokenDelayMs, ...params }: DemoChatModelParams) {
@@ -54,7 +64,15 @@ export class DemoChatModel extends BaseChatModel {
     options: this["ParsedCallOptions"],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
-    const tokens = splitIntoTokens(composeDemoReply(lastUserText(messages)));
+    const userText = lastUserText(messages);
+    // Thinks only when asked: a client that predates reasoning gets the same reply, as fast, as before.
+    const thoughts = options.includeReasoning === true ? splitIntoTokens(composeDemoReasoning(userText)) : [];
+    for (const thought of thoughts) {
+      await sleep(this.tokenDelayMs, undefined, { signal: options.signal });
+      // Where OpenAI-compatible models put it, so it takes the same path to the client as theirs.
+      yield new ChatGenerationChunk({ text: "", message: new AIMessageChunk({ content: "", additional_kwargs: { reasoning_content: thought } }) });
+    }
+    const tokens = splitIntoTokens(composeDemoReply(userText));
     for (const token of tokens) {
       await sleep(this.tokenDelayMs, undefined, { signal: options.signal });
       yield new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });
@@ -66,7 +84,12 @@ export class DemoChatModel extends BaseChatModel {
       message: new AIMessageChunk({
         content: "",
         response_metadata: { finish_reason: "stop" },
-        usage_metadata: { input_tokens: inputTokens, output_tokens: tokens.length, total_tokens: inputTokens + tokens.length },
+        usage_metadata: {
+          input_tokens: inputTokens,
+          output_tokens: thoughts.length + tokens.length,
+          total_tokens: inputTokens + thoughts.length + tokens.length,
+          ...(thoughts.length > 0 ? { output_token_details: { reasoning: thoughts.length } } : {}),
+        },
       }),
     });
   }

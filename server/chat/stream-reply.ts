@@ -1,10 +1,12 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { BaseChatModelCallOptions } from "@langchain/core/language_models/chat_models";
 import type { AIMessageChunk, BaseMessage } from "@langchain/core/messages";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Usage } from "../../contract/index.js";
 import type { UpstreamConfig } from "../config.js";
 import { ContractError } from "../replies/contract-error.js";
 import { classifyProviderError } from "./classify-provider-error.js";
+import { readChunkReasoning } from "./read-chunk-reasoning.js";
 import type { ReplyPart } from "./reply-part.js";
 
 export interface StreamReplyOptions {
@@ -13,6 +15,16 @@ export interface StreamReplyOptions {
   upstream: UpstreamConfig;
   /** Told of each retry, for logging. */
   onRetry?: (attempt: number, error: ContractError, delayMs: number) => void;
+  /**
+   * Yield the model's reasoning as `reasoning` parts and count `reasoningTokens` in usage. Off: both are dropped, so
+   * the reply is exactly what it was before reasoning existed.
+   */
+  includeReasoning?: boolean;
+}
+
+/** Call options of a model that reasons only when asked (the demo model); models that do not know it ignore it. */
+export interface ReasoningCallOptions extends BaseChatModelCallOptions {
+  includeReasoning?: boolean;
 }
 
 const BASE_BACKOFF_MS = 250;
@@ -27,9 +39,18 @@ function chunkText(chunk: AIMessageChunk): string {
   return content.map((part: { type?: unknown; text?: unknown }) => (part.type === "text" && typeof part.text === "string" ? part.text : "")).join("");
 }
 
-function toUsage(chunk: AIMessageChunk): Usage | undefined {
+function toUsage(chunk: AIMessageChunk, includeReasoning: boolean): Usage | undefined {
   const usage = chunk.usage_metadata;
-  return usage ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, totalTokens: usage.total_tokens } : undefined;
+  if (!usage) return undefined;
+  // OpenAI reports `reasoning_tokens: 0` for every model that does not reason: left out, so asking for reasoning
+  // changes nothing for such a model.
+  const reasoningTokens = includeReasoning ? (usage.output_token_details?.reasoning ?? 0) : 0;
+  return {
+    inputTokens: usage.input_tokens,
+    outputTokens: usage.output_tokens,
+    totalTokens: usage.total_tokens,
+    ...(reasoningTokens > 0 ? { reasoningTokens } : {}),
+  };
 }
 
 function backoffMs(attempt: number, error: ContractError): number {
@@ -39,15 +60,20 @@ function backoffMs(attempt: number, error: ContractError): number {
 }
 
 /**
- * Streams one reply from a LangChain chat model as text pieces and a final `finish`.
+ * Streams one reply from a LangChain chat model as text pieces (and, when asked, reasoning pieces) and a final `finish`.
  *
  * - Empty chunks (the role chunk, the finish chunk, the usage chunk) are never yielded as tokens.
- * - Failures before the first token are retried (bounded, honouring `Retry-After`, within the first-token
- *   deadline); after it they are not, since the client already has part of the text.
+ * - A chunk's reasoning ({@link readChunkReasoning}) comes before its text, as the model produced it; it is yielded
+ *   only with `includeReasoning`, but keeps the model "alive" for the timeouts either way.
+ * - Failures before the first piece sent are retried (bounded, honouring `Retry-After`, within the first-token
+ *   deadline); after it they are not, since the client already has part of the reply.
  * - Failures are thrown as a {@link ContractError}; the caller's abort is rethrown as its reason.
  */
 export async function* streamReply(model: BaseChatModel, messages: BaseMessage[], options: StreamReplyOptions): AsyncGenerator<ReplyPart, void, undefined> {
   const { signal, upstream } = options;
+  const includeReasoning = options.includeReasoning === true;
+  // Only when asked: without the flag, the call is exactly the one made before reasoning existed.
+  const callOptions: ReasoningCallOptions = includeReasoning ? { includeReasoning } : {};
   const firstTokenDeadline = performance.now() + upstream.firstTokenTimeoutMs;
   let sentAny = false;
 
@@ -66,7 +92,7 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
     let usage: Usage | undefined;
     try {
       signal.throwIfAborted();
-      const stream = await model.stream(messages, { signal: attemptController.signal });
+      const stream = await model.stream(messages, { ...callOptions, signal: attemptController.signal });
       for await (const chunk of stream) {
         if (idleTimer) idleTimer.refresh();
         else {
@@ -74,13 +100,15 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
           idleTimer = setTimeout(onIdle, upstream.idleTimeoutMs);
         }
         const text = chunkText(chunk);
+        const reasoning = includeReasoning ? readChunkReasoning(chunk) : "";
         finishReason ??= chunk.response_metadata?.finish_reason as string | undefined;
         // Last one wins: some servers repeat cumulative usage on every chunk.
-        usage = toUsage(chunk) ?? usage;
-        if (text.length === 0) continue;
+        usage = toUsage(chunk, includeReasoning) ?? usage;
+        if (text.length === 0 && reasoning.length === 0) continue;
         sentAny = true;
         consumerBusy = true;
-        yield { type: "token", content: text };
+        if (reasoning.length > 0) yield { type: "reasoning", content: reasoning };
+        if (text.length > 0) yield { type: "token", content: text };
         consumerBusy = false;
         // The model's silence is measured from when we were ready for more, not from the last chunk's arrival.
         idleTimer.refresh();

@@ -15,7 +15,7 @@ export function countPromptCharacters(request: Pick<SendMessageRequest, "message
 /**
  * Passes a reply's parts through and, once the reply has ended however it ended (complete, failure, client gone,
  * Stop, shutdown), reports its tokens: the provider's `usage.totalTokens` (input + output) when it sent one;
- * otherwise an estimate, (prompt characters + reply characters so far) / 4, rounded up; and 0 when the model
+ * otherwise an estimate, (prompt characters + reply and reasoning characters so far) / 4, rounded up; and 0 when the model
  * answered nothing at all, since a provider that failed before its first chunk has spent nothing.
  */
 export async function* meterReplyTokens(
@@ -28,7 +28,8 @@ export async function* meterReplyTokens(
   try {
     for await (const part of parts) {
       answered = true;
-      if (part.type === "token") replyCharacters += part.content.length;
+      // Reasoning is output the provider bills too.
+      if (part.type === "token" || part.type === "reasoning") replyCharacters += part.content.length;
       else if (part.usage) reported = part.usage.totalTokens;
       yield part;
     }

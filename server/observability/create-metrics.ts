@@ -12,6 +12,7 @@ export interface Metrics {
   rateLimited: Counter<"limit">;
   upstreamErrors: Counter<"code">;
   timeToFirstToken: Histogram<"mode">;
+  timeToFirstReasoning: Histogram<"mode">;
   tokensPerSecond: Histogram<"mode">;
   duration: Histogram<"mode">;
 }
@@ -65,6 +66,14 @@ export function createMetrics({ activeReplies }: { activeReplies: () => number }
     timeToFirstToken: new Histogram({
       name: "chat_time_to_first_token_seconds",
       help: "From the request's admission to the first token.",
+      labelNames: mode,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    // Its own histogram, so time to first token keeps meaning "the answer starts" while a model may think for a minute.
+    timeToFirstReasoning: new Histogram({
+      name: "chat_time_to_first_reasoning_seconds",
+      help: "From the request's admission to the first reasoning piece sent (only replies that asked for reasoning and got some).",
       labelNames: mode,
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers: [registry],

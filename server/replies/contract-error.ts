@@ -44,6 +44,8 @@ export interface ContractErrorOptions {
   retryAfterMs?: number;
   /** Text the model had produced when the reply failed: the client must not lose it. */
   partialContent?: string;
+  /** Reasoning already sent when the reply failed (only to a request with `includeReasoning`). */
+  partialReasoning?: string;
   /** One entry per invalid field, for `invalid_request`. */
   details?: FieldError[];
   cause?: unknown;
@@ -61,12 +63,13 @@ export class ContractError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly partialContent: string;
+  readonly partialReasoning: string;
   readonly details: FieldError[] | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    { retryable, retryAfterMs, partialContent, details, cause }: ContractErrorOptions = {},
+    { retryable, retryAfterMs, partialContent, partialReasoning, details, cause }: ContractErrorOptions = {},
   ) {
     super(message, { cause });
     const policy = POLICY_BY_CODE[code];
@@ -74,6 +77,7 @@ export class ContractError extends Error {
     this.retryable = retryable ?? policy.retryable;
     this.retryAfterMs = retryAfterMs;
     this.partialContent = partialContent ?? "";
+    this.partialReasoning = partialReasoning ?? "";
     this.details = details;
   }
 
@@ -82,22 +86,27 @@ export class ContractError extends Error {
     return this.retryAfterMs === undefined ? undefined : Math.ceil(this.retryAfterMs / 1000);
   }
 
-  /** The same failure, carrying the text produced so far. A copy: one failure (a shutdown) can end many replies. */
-  withPartialContent(partialContent: string): ContractError {
+  /**
+   * The same failure, carrying the text (and the reasoning, when it was sent) produced so far. A copy: one failure
+   * (a shutdown) can end many replies.
+   */
+  withPartialContent(partialContent: string, partialReasoning = ""): ContractError {
     const { retryable, retryAfterMs, details, cause } = this;
-    return new ContractError(this.code, this.message, { retryable, retryAfterMs, details, cause, partialContent });
+    return new ContractError(this.code, this.message, { retryable, retryAfterMs, details, cause, partialContent, partialReasoning });
   }
 
   /** The JSON body answered before a stream starts, or in JSON mode. */
   toErrorResponse(): ErrorResponse {
     const details = this.details ? { details: this.details } : {};
     const partial = this.partialContent ? { partialContent: this.partialContent } : {};
-    return { error: { code: this.code, message: this.message, ...details, ...partial } };
+    const reasoning = this.partialReasoning ? { partialReasoning: this.partialReasoning } : {};
+    return { error: { code: this.code, message: this.message, ...details, ...partial, ...reasoning } };
   }
 
   /** The `error` event that ends a stream. */
   toErrorEvent(): ErrorEvent {
     const retryAfter = this.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: this.retryAfterSeconds };
-    return { code: this.code, message: this.message, retryable: this.retryable, ...retryAfter, partialContent: this.partialContent };
+    const reasoning = this.partialReasoning ? { partialReasoning: this.partialReasoning } : {};
+    return { code: this.code, message: this.message, retryable: this.retryable, ...retryAfter, partialContent: this.partialContent, ...reasoning };
   }
 }

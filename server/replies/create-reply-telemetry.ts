@@ -11,6 +11,8 @@ import type { ContractError } from "./contract-error.js";
 export interface ReplyTelemetry {
   /** Called per token: only counts, so it costs nothing measurable on the hot path. */
   token(): void;
+  /** Called per reasoning piece sent (only to requests with `includeReasoning`): only counts, like {@link token}. */
+  reasoning(): void;
   /** Shaped as the model handle's `onRetry`, so it can be passed as is. */
   retry(attempt: number, error: ContractError, delayMs: number): void;
   completed(finishReason: string, content: string): void;
@@ -47,7 +49,9 @@ export interface ReplyTelemetryOptions {
 export function createReplyTelemetry({ log, metrics, mode, model, prompt, logContent }: ReplyTelemetryOptions): ReplyTelemetry {
   const startedAt = performance.now();
   let firstTokenAt: number | undefined;
+  let firstReasoningAt: number | undefined;
   let tokens = 0;
+  let reasoningPieces = 0;
   let ended = false;
   const elapsedMs = () => Math.round(performance.now() - startedAt);
   /** Marks the reply ended; false when it already was (the report is then dropped). */
@@ -58,6 +62,8 @@ export function createReplyTelemetry({ log, metrics, mode, model, prompt, logCon
     return true;
   };
   const partial = (text: string) => ({ partialLength: text.length, ...(logContent ? { partialContent: text } : {}) });
+  // Only for replies that reasoned, so the log lines of other replies stay as they were.
+  const reasoningFields = () => (firstReasoningAt === undefined ? {} : { reasoningPieces, timeToFirstReasoningMs: Math.round(firstReasoningAt - startedAt) });
 
   metrics.started.inc({ mode });
   log.info({ mode, model, ...(logContent ? { prompt } : {}) }, "stream started");
@@ -71,6 +77,14 @@ export function createReplyTelemetry({ log, metrics, mode, model, prompt, logCon
       metrics.timeToFirstToken.observe({ mode }, seconds);
       log.info({ mode, timeToFirstTokenMs: Math.round(seconds * 1000) }, "first token");
     },
+    reasoning() {
+      reasoningPieces += 1;
+      if (firstReasoningAt !== undefined) return;
+      firstReasoningAt = performance.now();
+      const seconds = (firstReasoningAt - startedAt) / 1000;
+      metrics.timeToFirstReasoning.observe({ mode }, seconds);
+      log.info({ mode, timeToFirstReasoningMs: Math.round(seconds * 1000) }, "first reasoning");
+    },
     retry(attempt, { code }, delayMs) {
       metrics.upstreamErrors.inc({ code });
       log.warn({ mode, attempt, code, delayMs: Math.round(delayMs) }, "retrying model call");
@@ -81,20 +95,23 @@ export function createReplyTelemetry({ log, metrics, mode, model, prompt, logCon
       const streamingSeconds = firstTokenAt === undefined ? 0 : (performance.now() - firstTokenAt) / 1000;
       if (tokens > 1 && streamingSeconds > 0) metrics.tokensPerSecond.observe({ mode }, (tokens - 1) / streamingSeconds);
       const timeToFirstTokenMs = firstTokenAt === undefined ? undefined : Math.round(firstTokenAt - startedAt);
-      log.info({ mode, tokens, durationMs: elapsedMs(), timeToFirstTokenMs, finishReason, ...(logContent ? { content } : {}) }, "stream complete");
+      log.info(
+        { mode, tokens, ...reasoningFields(), durationMs: elapsedMs(), timeToFirstTokenMs, finishReason, ...(logContent ? { content } : {}) },
+        "stream complete",
+      );
     },
     failed(failure) {
       if (!end()) return;
       const { code } = failure;
       metrics.failed.inc({ mode, code });
       if (code.startsWith("upstream_")) metrics.upstreamErrors.inc({ code });
-      const fields = { mode, err: failure.cause ?? failure, code, tokens, ...partial(failure.partialContent), durationMs: elapsedMs() };
+      const fields = { mode, err: failure.cause ?? failure, code, tokens, ...reasoningFields(), ...partial(failure.partialContent), durationMs: elapsedMs() };
       log[code === "internal" ? "error" : "warn"](fields, "stream failed");
     },
     aborted(reason, partialContent) {
       if (!end()) return;
       metrics.aborted.inc({ mode, reason });
-      log.info({ mode, reason, tokens, ...partial(partialContent), durationMs: elapsedMs() }, ABORT_MESSAGES[reason]);
+      log.info({ mode, reason, tokens, ...reasoningFields(), ...partial(partialContent), durationMs: elapsedMs() }, ABORT_MESSAGES[reason]);
     },
   };
 }

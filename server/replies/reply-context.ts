@@ -26,16 +26,21 @@ export function createMessageId(): string {
 
 /**
  * Settles a reply that ended before its `finish`: reports it (exactly one of aborted or failed) and returns the
- * failure to tell the client, carrying the text produced so far; `undefined` when the client itself left, since there
- * is no one left to tell.
+ * failure to tell the client, carrying the text (and reasoning) produced so far; `undefined` when the client itself
+ * left, since there is no one left to tell.
  */
-export function settleInterruptedReply(thrown: unknown, { signal, telemetry }: ReplyContext, partialContent: string): ContractError | undefined {
+export function settleInterruptedReply(
+  thrown: unknown,
+  { signal, telemetry }: ReplyContext,
+  partialContent: string,
+  partialReasoning = "",
+): ContractError | undefined {
   const shutdown = signal.aborted && signal.reason instanceof ContractError;
   if (signal.aborted && !shutdown) {
     telemetry.aborted("client", partialContent);
     return undefined;
   }
-  const failure = toContractError(shutdown ? signal.reason : thrown).withPartialContent(partialContent);
+  const failure = toContractError(shutdown ? signal.reason : thrown).withPartialContent(partialContent, partialReasoning);
   if (shutdown) telemetry.aborted("shutdown", partialContent);
   else telemetry.failed(failure);
   return failure;

@@ -32,7 +32,7 @@ const DETACHED_CHECK_MS = 1_000;
 
 /**
  * Generates a resumable reply into the reply log, whoever reads it: the events are the ones a plain stream would send
- * (tokens, then `complete` or `error`), logged with ids 1..n. A stop (from any instance, through the log) or nobody
+ * (reasoning when asked for and tokens, then `complete` or `error`), logged with ids 1..n. A stop (from any instance, through the log) or nobody
  * reading for `maxDetachedMs` cancels the model call and ends the reply with `complete`, `finishReason: "cancelled"`
  * and the text so far; a failure ends it with `error` carrying that text. Never throws; always closes the log and
  * frees the slot.
@@ -58,6 +58,8 @@ export async function runResumableReply(options: ResumableReplyOptions): Promise
   const append = <Name extends StreamEventName>(event: Name, data: StreamEventPayloads[Name]) =>
     log.append(messageId, { id: nextId++, event, data: JSON.stringify(data) });
   let content = "";
+  let reasoning = "";
+  const withReasoning = () => (reasoning ? { reasoning } : {});
   try {
     try {
       for await (const part of options.startParts(signal)) {
@@ -65,19 +67,23 @@ export async function runResumableReply(options: ResumableReplyOptions): Promise
           telemetry.token();
           content += part.content;
           await append("token", { content: part.content });
+        } else if (part.type === "reasoning") {
+          telemetry.reasoning();
+          reasoning += part.content;
+          await append("reasoning", { content: part.content });
         } else {
           const { finishReason, usage } = part;
-          await append("complete", { messageId, content, finishReason, ...(usage ? { usage } : {}), model });
+          await append("complete", { messageId, content, ...withReasoning(), finishReason, ...(usage ? { usage } : {}), model });
           telemetry.completed(finishReason, content);
         }
       }
     } catch (error) {
       const reason: unknown = signal.aborted ? signal.reason : undefined;
       if (reason instanceof ReplyStopped) {
-        await append("complete", { messageId, content, finishReason: "cancelled", model });
+        await append("complete", { messageId, content, ...withReasoning(), finishReason: "cancelled", model });
         telemetry.aborted(reason.reason, content);
       } else {
-        const failure = toContractError(reason instanceof ContractError ? reason : error).withPartialContent(content);
+        const failure = toContractError(reason instanceof ContractError ? reason : error).withPartialContent(content, reasoning);
         await append("error", failure.toErrorEvent());
         if (reason instanceof ContractError) telemetry.aborted("shutdown", content);
         else telemetry.failed(failure);
@@ -85,7 +91,7 @@ export async function runResumableReply(options: ResumableReplyOptions): Promise
     }
   } catch (error) {
     // The log itself failed (e.g. its store went away): readers learn it from the store's own failure handling.
-    telemetry.failed(toContractError(error).withPartialContent(content));
+    telemetry.failed(toContractError(error).withPartialContent(content, reasoning));
   } finally {
     clearInterval(detachedCheck);
     unwatchStop();

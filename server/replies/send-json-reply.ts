@@ -9,6 +9,8 @@ import { settleInterruptedReply, type ReplyContext } from "./reply-context.js";
 export async function sendJsonReply(context: ReplyContext): Promise<void> {
   const { response, messageId, parts, model, telemetry } = context;
   const pieces: string[] = [];
+  // Present only when the request asked for reasoning: the parts carry none otherwise.
+  const thoughts: string[] = [];
   try {
     for await (const part of parts) {
       if (part.type === "token") {
@@ -16,9 +18,15 @@ export async function sendJsonReply(context: ReplyContext): Promise<void> {
         pieces.push(part.content);
         continue;
       }
+      if (part.type === "reasoning") {
+        telemetry.reasoning();
+        thoughts.push(part.content);
+        continue;
+      }
       const content = pieces.join("");
+      const reasoning = thoughts.join("");
       const body: MessageResponse = {
-        message: { id: messageId, role: "assistant", content, createdAt: new Date().toISOString() },
+        message: { id: messageId, role: "assistant", content, ...(reasoning ? { reasoning } : {}), createdAt: new Date().toISOString() },
         finishReason: part.finishReason,
         ...(part.usage ? { usage: part.usage } : {}),
         model,
@@ -27,7 +35,7 @@ export async function sendJsonReply(context: ReplyContext): Promise<void> {
       response.json(200, body);
     }
   } catch (error) {
-    const failure = settleInterruptedReply(error, context, pieces.join(""));
+    const failure = settleInterruptedReply(error, context, pieces.join(""), thoughts.join(""));
     if (failure) throw failure;
   }
 }

@@ -11,6 +11,7 @@ import type { FakeOpenAiUpstream, UpstreamScript } from "../../fixtures/fake-ope
 import type { TestApp } from "../../fixtures/start-test-app.js";
 import { postForSse, type PostOptions, type ReceivedEvent, type SseResult } from "../helpers/read-sse.js";
 import { useAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
+import { MESSAGE_ID, toGoldenTranscript } from "./to-golden-transcript.js";
 
 /** Far above any test's length, so no heartbeat lands in a transcript (any that does is stripped anyway). */
 const NO_HEARTBEAT = { SSE_HEARTBEAT_MS: "600000" };
@@ -18,8 +19,6 @@ const IDLE_TIMEOUT_MS = 250;
 const MODEL: ModelInfo = { provider: "openai-compatible", name: "fake-model", demo: false };
 /** The fake upstream reports 9 prompt tokens and one completion token per scripted delta. */
 const PROMPT_TOKENS = 9;
-const MESSAGE_ID = /^msg_[0-9a-f]{32}$/;
-const FRAME = /^event: (token|complete|error)\nid: ([1-9][0-9]*)\ndata: ([^\r\n]*)$/;
 
 let upstream: FakeOpenAiUpstream;
 let app: TestApp;
@@ -42,40 +41,6 @@ async function streamScripted(script: UpstreamScript, options: PostOptions = {},
   // A stream the server ended itself stops on a frame boundary: nothing unfinished is left out of the transcript.
   if (options.disconnectAfterEvents === undefined) expect(result.raw.endsWith("\n\n"), "the body ends with a whole frame").toBe(true);
   return result;
-}
-
-/**
- * The first `eventCount` frames exactly as they came over the wire, in wire format. Only two things change:
- * heartbeat comment lines are dropped, and the random `messageId` becomes `msg_<id>`. Each frame is also
- * checked against what eventsource-parser read, so the raw text and the parsed events cannot disagree.
- */
-function toGoldenTranscript(result: SseResult, eventCount = result.events.length): string {
-  // The last piece is "" when the body ends on a frame boundary, or an unfinished frame: neither is a frame.
-  const blocks = result.raw.split("\n\n").slice(0, -1);
-  const frames = blocks
-    .map((block) =>
-      block
-        .split("\n")
-        .filter((line) => !line.startsWith(":"))
-        .join("\n"),
-    )
-    .filter((block) => block !== "")
-    .slice(0, eventCount);
-  expect(frames).toHaveLength(eventCount);
-
-  return frames
-    .map((frame, index) => {
-      const [, event, id, data] = FRAME.exec(frame) ?? expect.unreachable(`frame ${index + 1} is event, id and one data line: ${JSON.stringify(frame)}`);
-      const parsed = result.events[index];
-      expect({ event, id, data }, `frame ${index + 1} is what the parser read`).toEqual({ event: parsed?.event, id: parsed?.id, data: parsed?.data });
-      if (event !== "complete") return `${frame}\n\n`;
-      const { messageId } = JSON.parse(data!) as { messageId: unknown };
-      expect(messageId).toMatch(MESSAGE_ID);
-      const field = `"messageId":${JSON.stringify(messageId)}`;
-      expect(frame.split(field), "messageId appears once").toHaveLength(2);
-      return `${frame.replace(field, `"messageId":"msg_<id>"`)}\n\n`;
-    })
-    .join("");
 }
 
 type Ending = { event: "complete"; finishReason: string; usageTokens: number } | { event: "error"; code: ErrorCode; retryable: boolean };
