@@ -1,36 +1,21 @@
 import { Router, type Request, type RequestHandler } from "express";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
-import spec from "../../generated/openapi.json" with { type: "json" };
 import type { Metrics } from "../observability/create-metrics.js";
+import { listOperations, type OperationLocation } from "../operations/find-operation.js";
 import { ContractError } from "../replies/contract-error.js";
 import { describeLimit } from "./describe-limit.js";
 import { setRateLimitHeaders, type PolicyStatus } from "./rate-limit-headers.js";
 
 const WINDOW_SECONDS = 60;
-const HTTP_METHODS = ["get", "put", "post", "delete", "patch"] as const;
-
-interface SpecOperation {
-  operationId?: string;
-  security?: unknown[];
-  responses?: Record<string, unknown>;
-}
-
 /**
- * The routes a blocked address is refused on, from the spec: every operation that needs a key (its own `security`, or
- * the document's, is not empty) and documents a 429. Health and the probes stay open to everyone; `/metrics` takes
- * its own token and documents no 429, so its failures count but a blocked address still reaches it.
+ * The routes a blocked address is refused on, from the spec: every operation that needs a key or token and documents
+ * a 429. Health and the probes stay open to everyone; `/metrics` takes its own token and documents no 429, so its
+ * failures count but a blocked address still reaches it.
  */
-export function findKeyedRoutes(): { method: (typeof HTTP_METHODS)[number]; expressPath: string }[] {
-  const routes = [];
-  for (const [path, item] of Object.entries(spec.paths as Record<string, Partial<Record<(typeof HTTP_METHODS)[number], SpecOperation>>>)) {
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!operation?.operationId) continue;
-      const security = operation.security ?? spec.security;
-      if (security.length > 0 && operation.responses?.["429"]) routes.push({ method, expressPath: path.replace(/\{([^}]+)\}/g, ":$1") });
-    }
-  }
-  return routes;
+export function findKeyedRoutes(): Pick<OperationLocation, "method" | "expressPath">[] {
+  return listOperations()
+    .filter(({ security, statuses }) => security !== undefined && statuses.includes("429"))
+    .map(({ method, expressPath }) => ({ method, expressPath }));
 }
 
 export interface AuthFailureLimitOptions {

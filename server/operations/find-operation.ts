@@ -15,10 +15,12 @@ interface SpecOperation {
   operationId?: string;
   requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> };
   security?: SecurityRequirements;
+  responses?: Record<string, unknown>;
 }
 
 /** Where the spec puts an operation, and the schema of its JSON request body. */
 export interface OperationLocation {
+  operationId: string;
   method: HttpMethod;
   /** The path as Express matches it (`{id}` becomes `:id`). */
   expressPath: string;
@@ -26,6 +28,8 @@ export interface OperationLocation {
   requestSchema: SchemaName | undefined;
   /** The scheme a request must satisfy (the operation's `security`, else the spec's), or `undefined` when it is open. */
   security: SecuritySchemeName | undefined;
+  /** The statuses it documents (`"200"`, `"429"`, …). */
+  statuses: string[];
 }
 
 /**
@@ -44,23 +48,36 @@ function readSecurity(operationId: string, requirements: SecurityRequirements): 
 }
 
 /**
- * Finds an operation in the spec by its `operationId`, so a route's method, path, request schema and security come from the spec
- * rather than being restated beside it. Throws at startup when the spec has no such operation.
+ * Every operation of the spec, in its order, read once: where the spec puts it, what it takes, how it is protected and
+ * what it may answer. Throws at startup when an operation's security is one the server cannot enforce.
  */
-export function findOperation(operationId: OperationId): OperationLocation {
+export function listOperations(): OperationLocation[] {
+  const operations: OperationLocation[] = [];
   for (const [path, item] of Object.entries(spec.paths as Record<string, Partial<Record<HttpMethod, SpecOperation>>>)) {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
-      if (operation?.operationId !== operationId) continue;
+      if (!operation?.operationId) continue;
       const ref = operation.requestBody?.content?.["application/json"]?.schema?.$ref;
-      return {
+      operations.push({
+        operationId: operation.operationId,
         method,
         expressPath: path.replace(/\{([^}]+)\}/g, ":$1"),
         requestSchema: ref?.replace("#/components/schemas/", "") as SchemaName | undefined,
         // The top-level `security` applies to every operation that does not say otherwise (OpenAPI 3.1 §4.8.10).
-        security: readSecurity(operationId, operation.security ?? (spec.security as SecurityRequirements | undefined) ?? []),
-      };
+        security: readSecurity(operation.operationId, operation.security ?? (spec.security as SecurityRequirements | undefined) ?? []),
+        statuses: Object.keys(operation.responses ?? {}),
+      });
     }
   }
-  throw new Error(`The spec has no operation with operationId "${operationId}".`);
+  return operations;
+}
+
+/**
+ * Finds an operation in the spec by its `operationId`, so a route's method, path, request schema and security come from the spec
+ * rather than being restated beside it. Throws at startup when the spec has no such operation.
+ */
+export function findOperation(operationId: OperationId): OperationLocation {
+  const found = listOperations().find((operation) => operation.operationId === operationId);
+  if (!found) throw new Error(`The spec has no operation with operationId "${operationId}".`);
+  return found;
 }
