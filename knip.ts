@@ -10,8 +10,11 @@ export default {
   entry: [
     // The published SDK: package.json "exports" points into dist/, which Knip cannot map back to sdk/.
     "sdk/index.ts",
-    // Each benchmark is run by its npm script, and bench/fake-upstream-process.ts is started by path from bench/load.ts.
+    // Each benchmark is run by its npm script; bench/fake-upstream-process.ts, bench/compare/load-client.ts and the
+    // relays bench:compare measures are started by path, each in a process of its own.
     "bench/*.ts",
+    "bench/compare/load-client.ts",
+    "bench/relays/*.ts",
   ],
   // openapi-typescript writes one export per root of the spec (`webhooks`, `$defs`, …); we do not choose them.
   ignore: ["generated/**"],

@@ -13,7 +13,6 @@
  * tmp/prof; BENCH_SERVER_LOG=1 shows the server's log lines.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -21,6 +20,7 @@ import { createParser } from "eventsource-parser";
 import { startRedisServer } from "../fixtures/start-redis-server.js";
 import { findFreePort } from "../fixtures/find-free-port.js";
 import type { UpstreamReport } from "./fake-upstream-process.js";
+import { readMachineBusySeconds, readProcessTreeUsage } from "./read-process-usage.js";
 import { summarise } from "./summarise-latencies.js";
 
 const { values } = parseArgs({
@@ -38,7 +38,6 @@ const STREAMS = Number(values.streams);
 const TOKENS = Number(values.tokens);
 const DELAY_MS = Number(values["delay-ms"]);
 const RAMP_MS = Number(values["ramp-ms"]);
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 interface StreamResult {
   ok: boolean;
@@ -120,26 +119,6 @@ function deliveryDelays(results: StreamResult[], upstreamRequests: UpstreamReque
   return delays;
 }
 
-function readOneProcessUsage(pid: number): { cpuSeconds: number; rssMiB: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / CLOCK_TICKS; // utime, stime
-  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  return { cpuSeconds, rssMiB: rssKiB / 1024 };
-}
-
-/** CPU seconds every process on the machine has used (all cores): to see what else ran during a measurement. */
-function readMachineBusySeconds(): number {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
-  return (user! + nice! + system! + irq! + softirq! + steal!) / CLOCK_TICKS;
-}
-
-/** CPU and memory of a process and its live descendants: in cluster mode the server is a primary and its workers. */
-function readProcessUsage(pid: number): { cpuSeconds: number; rssMiB: number } {
-  const own = readOneProcessUsage(pid);
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  return children.map(readProcessUsage).reduce((sum, child) => ({ cpuSeconds: sum.cpuSeconds + child.cpuSeconds, rssMiB: sum.rssMiB + child.rssMiB }), own);
-}
-
 /** An upstream `chat.completion.chunk` that carries text (not the role, finish or usage chunk). */
 function isContentChunk(event: { data: string }): boolean {
   if (event.data === "[DONE]") return false;
@@ -213,15 +192,15 @@ await readStream(
   (event) => event.event === "token",
 );
 const pid = server.pid!;
-const idle = readProcessUsage(pid);
-const upstreamIdle = readProcessUsage(upstreamProcess.pid!);
+const idle = readProcessTreeUsage(pid);
+const upstreamIdle = readProcessTreeUsage(upstreamProcess.pid!);
 const clientCpuBefore = process.cpuUsage();
 const machineBusyBefore = readMachineBusySeconds();
 let peakRss = idle.rssMiB;
 const cpuTimeline: number[] = [];
 let lastCpu = idle.cpuSeconds;
 const sampler = setInterval(() => {
-  const usage = readProcessUsage(pid);
+  const usage = readProcessTreeUsage(pid);
   peakRss = Math.max(peakRss, usage.rssMiB);
   cpuTimeline.push(Math.round((usage.cpuSeconds - lastCpu) * 1000)); // ms of CPU in the last wall-clock second
   lastCpu = usage.cpuSeconds;
@@ -239,8 +218,8 @@ const via = await runStreams("through the server", (index) =>
 );
 const loadSeconds = (performance.now() - loadStartedAt) / 1000;
 clearInterval(sampler);
-const busy = readProcessUsage(pid);
-const upstreamBusy = readProcessUsage(upstreamProcess.pid!);
+const busy = readProcessTreeUsage(pid);
+const upstreamBusy = readProcessTreeUsage(upstreamProcess.pid!);
 const clientCpu = process.cpuUsage(clientCpuBefore);
 const machineBusy = readMachineBusySeconds() - machineBusyBefore;
 const viaRequests = await upstreamRequestsByMessage();

@@ -1,14 +1,15 @@
 /**
- * The processes `resumable.ts` measures: the server (`server/main.ts`) and the fake upstream
- * (`fake-upstream-process.ts`), each in a process of its own as in `load.ts`, and each stopped by its handle. Where
- * util-linux's setpriv exists they are also tied to this process, so a benchmark killed outright (SIGKILL, a closed
- * terminal) leaves nothing running.
+ * The processes the benchmarks measure: the server (`server/main.ts`) or another relay, the fake upstream
+ * (`fake-upstream-process.ts`) and `compare.ts`'s load client, each in a process of its own as in `load.ts`, and each
+ * stopped by its handle. Where util-linux's setpriv exists they are also tied to this process, so a benchmark killed
+ * outright (SIGKILL, a closed terminal) leaves nothing running.
  */
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { findFreePort } from "../fixtures/find-free-port.js";
+import type { UpstreamReplyRequest, UpstreamReport } from "./fake-upstream-process.js";
 
 /** tsx compiles the server at startup, which takes seconds on two busy cores. */
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -57,32 +58,70 @@ function spawnNode(script: string, env: NodeJS.ProcessEnv, stdio: StdioOptions):
   };
 }
 
+/** A child that talks over IPC: it sends `{ type: "ready", … }` once, then answers each question with one message. */
+export interface IpcProcess<Ready> extends BenchProcess {
+  ready: Ready;
+  /** Sends `message` and resolves with the next message of type `answerType`. */
+  ask<Answer, Message extends { type: string } = { type: string }>(message: Message, answerType: string): Promise<Answer>;
+}
+
+/** Starts `script` with an IPC channel and resolves once it has sent its `ready` message. */
+export async function startIpcProcess<Ready>(name: string, script: string, env: Record<string, string>): Promise<IpcProcess<Ready>> {
+  const started = spawnNode(script, { ...process.env, ...env }, ["ignore", "inherit", "inherit", "ipc"]);
+  const nextMessage = <T>(type: string, timeoutMs?: number) =>
+    new Promise<T | undefined>((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => settle(undefined), timeoutMs);
+      const listener = (message: { type: string }) => {
+        if (message.type === type) settle(message as T);
+      };
+      const onExit = () => settle(undefined);
+      const settle = (value: T | undefined) => {
+        clearTimeout(timer);
+        started.child.off("message", listener);
+        started.child.off("exit", onExit);
+        resolve(value);
+      };
+      started.child.on("message", listener);
+      started.child.once("exit", onExit);
+    });
+  const ready = await nextMessage<Ready>("ready", STARTUP_TIMEOUT_MS);
+  if (!ready) {
+    await started.stop();
+    throw new Error(`${name} did not start within ${STARTUP_TIMEOUT_MS} ms`);
+  }
+  return {
+    ...started,
+    ready,
+    async ask<Answer, Message extends { type: string }>(message: Message, answerType: string) {
+      const answer = nextMessage<Answer>(answerType);
+      started.child.send(message);
+      const received = await answer;
+      if (received === undefined) throw new Error(`${name} exited before it answered ${message.type}`);
+      return received;
+    },
+  };
+}
+
 export interface UpstreamProcess extends BenchProcess {
   baseUrl: string;
+  /** From now on every reply is `tokens` content chunks, `delayMs` apart. */
+  setReply(tokens: number, delayMs: number): Promise<void>;
+  /** Every request since the last report, with its token write times (epoch ms); forgets them. */
+  report(): Promise<UpstreamReport["requests"]>;
 }
 
 /** The fake OpenAI-compatible upstream: `tokens` content chunks, `delayMs` apart, per request. */
 export async function startUpstreamProcess(tokens: number, delayMs: number): Promise<UpstreamProcess> {
-  const upstream = spawnNode("bench/fake-upstream-process.ts", { ...process.env, BENCH_TOKENS: String(tokens), BENCH_DELAY_MS: String(delayMs) }, [
-    "ignore",
-    "inherit",
-    "inherit",
-    "ipc",
-  ]);
-  const ready = await new Promise<{ baseUrl: string } | undefined>((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), STARTUP_TIMEOUT_MS);
-    upstream.child.on("message", (message: { type: string; baseUrl: string }) => {
-      if (message.type !== "ready") return;
-      clearTimeout(timer);
-      resolve(message);
-    });
-    upstream.child.once("exit", () => resolve(undefined));
+  const upstream = await startIpcProcess<{ baseUrl: string }>("the fake upstream", "bench/fake-upstream-process.ts", {
+    BENCH_TOKENS: String(tokens),
+    BENCH_DELAY_MS: String(delayMs),
   });
-  if (!ready) {
-    await upstream.stop();
-    throw new Error(`the fake upstream did not start within ${STARTUP_TIMEOUT_MS} ms`);
-  }
-  return { ...upstream, baseUrl: ready.baseUrl };
+  return {
+    ...upstream,
+    baseUrl: upstream.ready.baseUrl,
+    setReply: async (tokens, delayMs) => void (await upstream.ask({ type: "reply", tokens, delayMs } satisfies UpstreamReplyRequest, "reply-set")),
+    report: async () => (await upstream.ask<UpstreamReport>({ type: "report" }, "report")).requests,
+  };
 }
 
 export interface ServerProcess extends BenchProcess {
@@ -90,9 +129,17 @@ export interface ServerProcess extends BenchProcess {
 }
 
 /** The server on a free port with `env` on top of this process's environment; resolves once `/health` answers. */
-export async function startServerProcess(name: string, env: Record<string, string>): Promise<ServerProcess> {
+export function startServerProcess(name: string, env: Record<string, string>): Promise<ServerProcess> {
+  return startHttpProcess(name, "server/main.ts", env);
+}
+
+/**
+ * Any HTTP program that takes `PORT` and `HOST` from its environment (the server, or one of `relays/`), on a free
+ * port; resolves once its `/api/v1/health` answers.
+ */
+export async function startHttpProcess(name: string, script: string, env: Record<string, string>): Promise<ServerProcess> {
   const port = await findFreePort();
-  const server = spawnNode("server/main.ts", { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env }, [
+  const server = spawnNode(script, { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env }, [
     "ignore",
     process.env.BENCH_SERVER_LOG ? "inherit" : "ignore",
     "inherit",
