@@ -6,6 +6,7 @@ import type { Usage } from "../../contract/index.js";
 import type { UpstreamConfig } from "../config.js";
 import { ContractError } from "../replies/contract-error.js";
 import { classifyProviderError } from "./classify-provider-error.js";
+import { openModelStream } from "./open-model-stream.js";
 import { readChunkReasoning } from "./read-chunk-reasoning.js";
 import type { ReplyPart } from "./reply-part.js";
 
@@ -92,7 +93,7 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
     let usage: Usage | undefined;
     try {
       signal.throwIfAborted();
-      const stream = await model.stream(messages, { ...callOptions, signal: attemptController.signal });
+      const stream = await openModelStream(model, messages, { ...callOptions, signal: attemptController.signal }, upstream.modelStreamPath);
       for await (const chunk of stream) {
         if (idleTimer) idleTimer.refresh();
         else {
