@@ -91,6 +91,8 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
     const onIdle = () => (consumerBusy ? idleTimer?.refresh() : attemptController.abort(new TimeoutReason("idle")));
     let finishReason: string | undefined;
     let usage: Usage | undefined;
+    /** The model's stream was read to its end: nothing is left open to close. */
+    let drained = false;
     try {
       signal.throwIfAborted();
       const stream = await openModelStream(model, messages, { ...callOptions, signal: attemptController.signal }, upstream.modelStreamPath);
@@ -114,6 +116,7 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
         // The model's silence is measured from when we were ready for more, not from the last chunk's arrival.
         idleTimer.refresh();
       }
+      drained = true;
       // Every OpenAI-compatible server ends a reply with a finish_reason; a stream that just stops was cut off.
       if (finishReason === undefined) {
         throw new ContractError("upstream_unavailable", "The model provider ended the stream before finishing the reply.");
@@ -142,8 +145,9 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
       clearTimeout(firstChunkTimer);
       clearTimeout(idleTimer);
       signal.removeEventListener("abort", abortAttempt);
-      // Also reached when the consumer stops early: closes the upstream socket instead of reading on.
-      attemptController.abort();
+      // Also reached when the consumer stops early: closes the upstream socket instead of reading on. Not after a
+      // stream read to its end: an abort builds an exception with a stack, for nothing, on every reply.
+      if (!drained) attemptController.abort();
     }
   }
 }
