@@ -2,7 +2,8 @@
  * Rendering benchmark (`npm run bench:ui`): a long Markdown reply streamed into the real UI in Chromium, through
  * the real server, from the fake upstream at a fixed pace. Reports, for every token, the time from its arrival in
  * the page to the end of the first frame that showed it (p50/p95/p99/max), and the longest main-thread task of the
- * page's renderer during the stream (from a Chromium trace). Targets: p95 under 16 ms, longest task under 50 ms.
+ * page's renderer during the stream (from a Chromium trace), and the share of tokens on screen in the first frame
+ * rendered after they arrived. Targets: longest task under 50 ms, 99 % in the next frame.
  *
  *   npm run bench:ui -- --tokens 20000 --rate 100
  *
@@ -50,7 +51,9 @@ try {
   const seconds = (performance.now() - started) / 1000;
   // BENCH_TRACE=path keeps the Chromium trace (open it in Perfetto) to see what a long task did.
   await browser.stopTracing();
-  const results = await page.evaluate(() => (globalThis as unknown as { __chatBench: { arrivalToPaintMs: number[]; pending: number } }).__chatBench);
+  const results = await page.evaluate(
+    () => (globalThis as unknown as { __chatBench: { arrivalToPaintMs: number[]; paintedInNextFrame: number; pending: number } }).__chatBench,
+  );
   const longestTaskMs = await longestRendererTaskMs(traceFile);
   if (!process.env.BENCH_TRACE) rmSync(traceFile, { force: true });
   const report = {
@@ -61,8 +64,11 @@ try {
     tokensMeasured: results.arrivalToPaintMs.length,
     tokensNeverPainted: results.pending,
     arrivalToPaintMs: summarise(results.arrivalToPaintMs),
+    paintedInNextFramePercent: roundToTenth((results.paintedInNextFrame / Math.max(1, results.arrivalToPaintMs.length)) * 100),
     longestMainThreadTaskMs: roundToTenth(longestTaskMs),
-    targets: { p95ArrivalToPaintMs: 16, longestTaskMs: 50 },
+    // p95 arrival → paint cannot be read against one frame (16.7 ms): it is measured after the frame ends, so a token
+    // that arrives just after a frame began is on screen in the next one and still counts 17 ms. The share is the target.
+    targets: { longestTaskMs: 50, paintedInNextFramePercent: 99 },
   };
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else {
@@ -70,9 +76,11 @@ try {
     console.log(
       `arrival → paint: p50 ${report.arrivalToPaintMs.p50} ms, p95 ${report.arrivalToPaintMs.p95} ms, p99 ${report.arrivalToPaintMs.p99} ms, max ${report.arrivalToPaintMs.max} ms (${report.tokensMeasured} measured, ${report.tokensNeverPainted} never painted)`,
     );
+    console.log(`painted in the first frame after arrival: ${report.paintedInNextFramePercent} % of tokens`);
     console.log(`longest main-thread task: ${report.longestMainThreadTaskMs} ms`);
+    const met = (ok: boolean) => (ok ? "MET" : "NOT MET");
     console.log(
-      `targets: p95 < 16 ms ${report.arrivalToPaintMs.p95 < 16 ? "MET" : "NOT MET"}; longest task < 50 ms ${report.longestMainThreadTaskMs < 50 ? "MET" : "NOT MET"}`,
+      `targets: longest task < 50 ms ${met(report.longestMainThreadTaskMs < 50)}; ` + `≥ 99 % in the next frame ${met(report.paintedInNextFramePercent >= 99)}`,
     );
   }
 } finally {

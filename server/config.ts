@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import type { ModelStreamPath } from "./chat/open-model-stream.js";
 
 /** The server's settings, read once from the environment by `main.ts` and passed down; nothing else reads `process.env`. */
 export interface Config {
@@ -105,6 +106,12 @@ export interface UpstreamConfig {
   idleTimeoutMs: number;
   /** Retries of a failed model call; only ever before the first token, so no text is sent twice. */
   maxRetries: number;
+  /**
+   * How chunks are read from the model (`LANGCHAIN_CALLBACKS`, ADR-26): `"callbacks"` through LangChain's `stream()`,
+   * which runs callbacks and LangSmith tracing; `"direct"` from the model's chunk generator, without them and leaner
+   * per token. By default `"callbacks"` exactly when LangSmith tracing is switched on in the environment.
+   */
+  modelStreamPath: ModelStreamPath;
 }
 
 /** Thrown by {@link loadConfig}; its message lists every invalid variable. */
@@ -140,6 +147,17 @@ function readBoolean(env: Env, name: string, fallback: boolean, problems: string
   if (raw === "false" || raw === "0") return false;
   problems.push(`${name} must be true or false, got "${env[name]}"`);
   return fallback;
+}
+
+/** LangChain's own switches for LangSmith tracing (any of them turns it on). */
+const TRACING_VARIABLES = ["LANGSMITH_TRACING", "LANGSMITH_TRACING_V2", "LANGCHAIN_TRACING_V2", "LANGCHAIN_TRACING"];
+
+function readModelStreamPath(env: Env, problems: string[]): ModelStreamPath {
+  const raw = env.LANGCHAIN_CALLBACKS?.trim().toLowerCase() || "auto";
+  if (raw === "on") return "callbacks";
+  if (raw === "off") return "direct";
+  if (raw !== "auto") problems.push(`LANGCHAIN_CALLBACKS must be auto, on or off, got "${env.LANGCHAIN_CALLBACKS}"`);
+  return TRACING_VARIABLES.some((name) => env[name]?.trim().toLowerCase() === "true") ? "callbacks" : "direct";
 }
 
 function readBaseUrl(env: Env, problems: string[]): string | undefined {
@@ -257,6 +275,7 @@ export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores
       firstTokenTimeoutMs: readInteger(env, "UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", 30_000, 1, 600_000, problems),
       idleTimeoutMs: readInteger(env, "UPSTREAM_IDLE_TIMEOUT_MS", 30_000, 1, 600_000, problems),
       maxRetries: readInteger(env, "UPSTREAM_MAX_RETRIES", 2, 0, 10, problems),
+      modelStreamPath: readModelStreamPath(env, problems),
     },
     heartbeatMs: readInteger(env, "SSE_HEARTBEAT_MS", 15_000, 100, 600_000, problems),
     clientStallTimeoutMs: readInteger(env, "CLIENT_STALL_TIMEOUT_MS", 30_000, 100, 600_000, problems),

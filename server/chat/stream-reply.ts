@@ -6,6 +6,7 @@ import type { Usage } from "../../contract/index.js";
 import type { UpstreamConfig } from "../config.js";
 import { ContractError } from "../replies/contract-error.js";
 import { classifyProviderError } from "./classify-provider-error.js";
+import { openModelStream } from "./open-model-stream.js";
 import { readChunkReasoning } from "./read-chunk-reasoning.js";
 import type { ReplyPart } from "./reply-part.js";
 
@@ -90,9 +91,11 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
     const onIdle = () => (consumerBusy ? idleTimer?.refresh() : attemptController.abort(new TimeoutReason("idle")));
     let finishReason: string | undefined;
     let usage: Usage | undefined;
+    /** The model's stream was read to its end: nothing is left open to close. */
+    let drained = false;
     try {
       signal.throwIfAborted();
-      const stream = await model.stream(messages, { ...callOptions, signal: attemptController.signal });
+      const stream = await openModelStream(model, messages, { ...callOptions, signal: attemptController.signal }, upstream.modelStreamPath);
       for await (const chunk of stream) {
         if (idleTimer) idleTimer.refresh();
         else {
@@ -113,6 +116,7 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
         // The model's silence is measured from when we were ready for more, not from the last chunk's arrival.
         idleTimer.refresh();
       }
+      drained = true;
       // Every OpenAI-compatible server ends a reply with a finish_reason; a stream that just stops was cut off.
       if (finishReason === undefined) {
         throw new ContractError("upstream_unavailable", "The model provider ended the stream before finishing the reply.");
@@ -141,8 +145,9 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
       clearTimeout(firstChunkTimer);
       clearTimeout(idleTimer);
       signal.removeEventListener("abort", abortAttempt);
-      // Also reached when the consumer stops early: closes the upstream socket instead of reading on.
-      attemptController.abort();
+      // Also reached when the consumer stops early: closes the upstream socket instead of reading on. Not after a
+      // stream read to its end: an abort builds an exception with a stack, for nothing, on every reply.
+      if (!drained) attemptController.abort();
     }
   }
 }

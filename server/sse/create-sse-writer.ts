@@ -16,6 +16,8 @@ export interface SseWriter {
   end(): void;
 }
 
+const WRITTEN: Promise<void> = Promise.resolve();
+
 /** Resolves when the socket drains or closes; a client that reads nothing for `stallTimeoutMs` is disconnected. */
 function waitForDrainOrClose(res: ServerResponse, stallTimeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
@@ -65,11 +67,11 @@ export function createSseWriter(
   heartbeat.unref();
   res.once("close", () => clearInterval(heartbeat));
 
-  const write = async (frame: string) => {
-    if (isClosed()) return;
-    if (res.write(frame)) return;
+  // Not async: a frame the socket took at once answers the one settled promise, not a new one per token.
+  const write = (frame: string): Promise<void> => {
+    if (isClosed() || res.write(frame)) return WRITTEN;
     // The kernel buffer is full: wait until it drains or the client goes away, instead of queueing in memory.
-    await waitForDrainOrClose(res, stallTimeoutMs);
+    return waitForDrainOrClose(res, stallTimeoutMs);
   };
 
   return {

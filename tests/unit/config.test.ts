@@ -6,7 +6,7 @@ describe("loadConfig", () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
     expect(config.model).toEqual({ provider: "demo", name: DEMO_MODEL_NAME, tokenDelayMs: 30 });
-    expect(config.upstream).toEqual({ firstTokenTimeoutMs: 30_000, idleTimeoutMs: 30_000, maxRetries: 2 });
+    expect(config.upstream).toEqual({ firstTokenTimeoutMs: 30_000, idleTimeoutMs: 30_000, maxRetries: 2, modelStreamPath: "direct" });
     expect(config.heartbeatMs).toBe(15_000);
     expect(config.clientStallTimeoutMs).toBe(30_000);
   });
@@ -41,6 +41,18 @@ describe("loadConfig", () => {
       maxBodyBytes: 2048,
       upstream: { firstTokenTimeoutMs: 5000, idleTimeoutMs: 2000, maxRetries: 0 },
     });
+  });
+
+  it("reads model chunks directly unless LangSmith tracing or LANGCHAIN_CALLBACKS=on asks for LangChain's callbacks", () => {
+    const path = (env: Record<string, string>) => loadConfig(env).upstream.modelStreamPath;
+    expect(path({})).toBe("direct");
+    expect(path({ LANGSMITH_TRACING: "true" })).toBe("callbacks");
+    expect(path({ LANGCHAIN_TRACING_V2: "true" })).toBe("callbacks");
+    expect(path({ LANGSMITH_TRACING: "false" })).toBe("direct");
+    expect(path({ LANGCHAIN_CALLBACKS: "on" })).toBe("callbacks");
+    expect(path({ LANGCHAIN_CALLBACKS: "OFF", LANGSMITH_TRACING: "true" })).toBe("direct");
+    expect(path({ LANGCHAIN_CALLBACKS: "auto", LANGSMITH_TRACING: "true" })).toBe("callbacks");
+    expect(() => loadConfig({ LANGCHAIN_CALLBACKS: "maybe" })).toThrow(/LANGCHAIN_CALLBACKS must be auto, on or off, got "maybe"/);
   });
 
   it("lists every invalid variable in one clear error", () => {

@@ -4,6 +4,8 @@ import type { ChatMessage } from "../chat/chat-message.js";
 export interface BenchProbeResults {
   /** For each token: milliseconds from its arrival in the UI to the end of the first frame that showed it. */
   arrivalToPaintMs: number[];
+  /** Tokens on screen in the first frame rendered after they arrived: the honest form of "each token within a frame". */
+  paintedInNextFrame: number;
   /** Tokens received but not yet seen on screen. */
   pending: number;
 }
@@ -13,6 +15,8 @@ interface PendingToken {
   /** Length of the reply's text once this token is in it. */
   length: number;
   messageId: string;
+  /** Frames begun (animation frame callbacks run) before it arrived: the next frame is number `frame + 1`. */
+  frame: number;
 }
 
 /**
@@ -22,33 +26,37 @@ interface PendingToken {
  */
 export function createBenchProbe(): { recordToken: (reply: ChatMessage) => void } {
   const pending: PendingToken[] = [];
-  const results: BenchProbeResults = { arrivalToPaintMs: [], pending: 0 };
+  const results: BenchProbeResults = { arrivalToPaintMs: [], paintedInNextFrame: 0, pending: 0 };
   let watching = false;
+  let frame = 0;
 
   // A read index instead of shift(), so settling is O(tokens settled), not O(tokens pending) each time.
   let settled = 0;
 
-  function settlePainted(): void {
+  /** Runs in a task queued from frame `renderedFrame`'s animation callback, so after that frame was rendered. */
+  function settlePainted(renderedFrame: number): void {
     const now = performance.now();
     while (settled < pending.length) {
       const head = pending[settled]!;
       const element = document.querySelector(`[data-message-id="${head.messageId}"] [data-rendered-length]`);
       if (Number(element?.getAttribute("data-rendered-length") ?? -1) < head.length) break;
       results.arrivalToPaintMs.push(now - head.arrivedAt);
+      if (renderedFrame === head.frame + 1) results.paintedInNextFrame += 1;
       settled += 1;
     }
     results.pending = pending.length - settled;
   }
 
   function onFrame(): void {
-    setTimeout(settlePainted, 0);
+    frame += 1;
+    setTimeout(settlePainted, 0, frame);
     requestAnimationFrame(onFrame);
   }
 
   (globalThis as { __chatBench?: BenchProbeResults }).__chatBench = results;
   return {
     recordToken(reply) {
-      pending.push({ arrivedAt: performance.now(), length: reply.content.length, messageId: reply.id });
+      pending.push({ arrivedAt: performance.now(), length: reply.content.length, messageId: reply.id, frame });
       results.pending = pending.length - settled;
       if (!watching) {
         watching = true;
