@@ -9,7 +9,7 @@
  *
  *   npm run bench:compare -- [--runs N] [--quick] [--only server,raw,ai-sdk] [--json]
  *
- * Relays: raw, server, server-memory-log and server-redis-log (resumable replies with their log in memory or on
+ * Relays: raw, server, server-callbacks (LangChain's stream() with callbacks, as with tracing on), server-memory-log and server-redis-log (resumable replies with their log in memory or on
  * Redis; the last starts a redis-server), ai-sdk. Markdown on stdout (with `--json`, JSON instead); progress on stderr.
  * BENCH_SERVER_LOG=1 shows the relays' output.
  */

@@ -5,7 +5,7 @@
  */
 import type { RelayWireFormat } from "./read-relay-stream.js";
 
-export type RelayName = "server" | "server-memory-log" | "server-redis-log" | "raw" | "ai-sdk";
+export type RelayName = "server" | "server-callbacks" | "server-memory-log" | "server-redis-log" | "raw" | "ai-sdk";
 
 export interface RelayVariant {
   name: RelayName;
@@ -34,6 +34,16 @@ const relayEnv = (upstreamUrl: string): Record<string, string> => ({ OPENAI_BASE
 export const RELAY_VARIANTS: readonly RelayVariant[] = [
   { name: "raw", title: "raw relay (node:http + fetch)", script: "bench/relays/raw-relay.ts", format: "contract", body: {}, needsRedis: false, env: relayEnv },
   { name: "server", title: "this server", script: "server/main.ts", format: "contract", body: {}, needsRedis: false, env: serverEnv },
+  {
+    // LangChain's stream() with its callback machinery, as when an operator turns tracing on (ADR-26): the cost of it.
+    name: "server-callbacks",
+    title: "this server, LANGCHAIN_CALLBACKS=on",
+    script: "server/main.ts",
+    format: "contract",
+    body: {},
+    needsRedis: false,
+    env: (upstreamUrl) => ({ ...serverEnv(upstreamUrl), LANGCHAIN_CALLBACKS: "on" }),
+  },
   {
     name: "server-memory-log",
     title: "this server, resumable, log in memory",
