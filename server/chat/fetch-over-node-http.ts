@@ -15,6 +15,25 @@ function decoded(res: IncomingMessage): Readable {
   return res;
 }
 
+const EVENT_END = Buffer.from("\n\n");
+
+/**
+ * The same bytes, in pieces that end where an SSE event ends. The OpenAI client's splitter copies the rest of its
+ * buffer for every event it takes off the front, so a 64 KiB read holding hundreds of events costs it quadratic time
+ * (a quarter of the server's CPU when a fast model fills the socket); handed one event at a time, it copies nothing
+ * twice. Chunk boundaries carry no meaning in SSE, so nothing else changes.
+ */
+async function* splitAtEventEnds(body: Readable): AsyncGenerator<Buffer> {
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let end = chunk.indexOf(EVENT_END); end !== -1; end = chunk.indexOf(EVENT_END, start)) {
+      yield chunk.subarray(start, end + EVENT_END.length);
+      start = end + EVENT_END.length;
+    }
+    if (start < chunk.length) yield start === 0 ? chunk : chunk.subarray(start);
+  }
+}
+
 function toHeaders(res: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(res.headers)) {
@@ -88,7 +107,7 @@ export async function fetchOverNodeHttp(input: string | URL | Request, init: Req
   }
   const response = new Response(null, { status, statusText: res.statusMessage, headers: responseHeaders });
   // `body` is a getter on Response.prototype: an own property shadows it for this one response.
-  Object.defineProperty(response, "body", { value: stream, enumerable: true });
+  Object.defineProperty(response, "body", { value: splitAtEventEnds(stream), enumerable: true });
   Object.defineProperty(response, "url", { value: url.href, enumerable: true });
   return response;
 }
