@@ -2,6 +2,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { ModelInfo } from "../../contract/index.js";
 import type { Config } from "../config.js";
 import { createOpenAiCompatibleModel } from "./create-openai-compatible-model.js";
+import { fetchOverNodeHttp } from "./fetch-over-node-http.js";
 import { DemoChatModel } from "./demo-chat-model.js";
 import type { ChatModelHandle } from "./model-info.js";
 import { streamReply } from "./stream-reply.js";
@@ -16,7 +17,8 @@ function createLangChainModel({ model, upstream }: Pick<Config, "model" | "upstr
     apiKey: model.apiKey,
     // logLevel "off": the OpenAI client would print an unparsable chunk (model output) to stderr, past our logger
     // and LOG_CONTENT; we classify and log every failure ourselves.
-    configuration: { ...(model.baseUrl ? { baseURL: model.baseUrl } : {}), logLevel: "off" },
+    // fetchOverNodeHttp: the reply's socket straight into the client's SSE parser, without web streams (ADR-26).
+    configuration: { ...(model.baseUrl ? { baseURL: model.baseUrl } : {}), logLevel: "off", fetch: fetchOverNodeHttp },
     // streamReply retries itself, only before the first token and within the first-token deadline. LangChain's
     // default of 6 retries with backoff would hide a failing provider for about 96 s.
     maxRetries: 0,
