@@ -1,0 +1,202 @@
+/**
+ * The Thinking block in real Chromium against the real app on its built-in demo model, which thinks briefly before
+ * its answer when asked (`includeReasoning`). Its tokens are slowed down so that the thinking is seen arriving.
+ */
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { WAIT, chooseFromMenu, exchange, lastReply, messageBox, send } from "./chat-page.js";
+import { useChatInBrowser } from "./use-chat-in-browser.js";
+
+// No upstream: the demo model answers. 60 ms a token: about 2 s of thinking, then about 4 s of answer.
+const chat = useChatInBrowser({ OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined, OPENAI_MODEL: undefined, DEMO_TOKEN_DELAY_MS: "60" });
+
+/** Generous: a demo reply takes several seconds, and other files share the two cores. */
+const REPLY_WAIT = { timeout: 30_000 };
+
+const thinkingBlock = (page: Page) => lastReply(page).getByTestId("reasoning");
+const summaryOf = (page: Page) => thinkingBlock(page).getByTestId("reasoning-summary");
+const isOpen = (page: Page) => thinkingBlock(page).evaluate((details) => (details as HTMLDetailsElement).open);
+
+/** The bodies of the page's POSTs to the messages endpoint, as sent. */
+function recordSends(page: Page): Record<string, unknown>[] {
+  const bodies: Record<string, unknown>[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && new URL(request.url()).pathname === "/api/v1/messages") bodies.push(request.postDataJSON() as Record<string, unknown>);
+  });
+  return bodies;
+}
+
+async function waitForComplete(page: Page): Promise<void> {
+  await expect.poll(() => lastReply(page).getAttribute("data-state"), REPLY_WAIT).toBe("complete");
+}
+
+describe("the Thinking block", () => {
+  it("streams the thinking before the answer, closes when the answer begins, opens on click, and is still there after a reload", async () => {
+    const { page } = await chat.openChat();
+    const sends = recordSends(page);
+    await send(page, "Think about this");
+
+    // One look at the page at a moment when the thinking has arrived in part and the answer not at all.
+    const midThought = await page.waitForFunction(
+      () => {
+        const reply = [...document.querySelectorAll('[data-role="assistant"]')].at(-1);
+        const block = reply?.querySelector<HTMLDetailsElement>('[data-testid="reasoning"]');
+        const answer = reply?.querySelector('[data-testid="assistant-reply"]')?.textContent?.trim() ?? "";
+        const thought = block?.querySelector(".markdown")?.textContent?.trim() ?? "";
+        if (!block || thought.length < 10 || answer !== "") return null;
+        return {
+          open: block.open,
+          summary: block.querySelector('[data-testid="reasoning-summary"]')?.textContent?.trim(),
+          status: document.querySelector('[data-testid="status-label"]')?.textContent,
+          timeToFirstThought: document.querySelector('[data-testid="ttfr"]')?.textContent ?? null,
+          thought,
+        };
+      },
+      undefined,
+      { ...REPLY_WAIT, polling: 50 },
+    );
+    const seen = (await midThought.jsonValue())!;
+    expect(seen.open).toBe(true);
+    expect(seen.summary).toBe("Thinking…");
+    expect(seen.status).toBe("Thinking…");
+    expect(seen.timeToFirstThought).toMatch(/^\d+ ms$/);
+    expect(seen.thought).toMatch(/^The user wrote/);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.includeReasoning).toBe(true);
+
+    // The answer's first token closes it, and it says how long the thinking took.
+    await expect.poll(() => lastReply(page).getByTestId("assistant-reply").textContent(), REPLY_WAIT).toContain("demo model");
+    await expect.poll(() => isOpen(page), WAIT).toBe(false);
+    await expect.poll(() => summaryOf(page).textContent(), WAIT).toMatch(/^Thought for \d+ s$/);
+    await waitForComplete(page);
+    expect(await isOpen(page)).toBe(false);
+    expect(await page.getByTestId("status-label").textContent()).toBe("Ready");
+
+    await summaryOf(page).click();
+    expect(await isOpen(page)).toBe(true);
+    expect(await thinkingBlock(page).getByText("short canned reasoning").isVisible()).toBe(true);
+    const summary = await summaryOf(page).textContent();
+
+    await page.reload();
+    await messageBox(page).waitFor();
+    expect(await thinkingBlock(page).count()).toBe(1);
+    expect(await isOpen(page)).toBe(false);
+    expect(await summaryOf(page).textContent()).toBe(summary);
+    const stored = await page.evaluate(
+      () => JSON.parse(localStorage.getItem("streaming-chat")!) as { version: string; conversations: { messages: Record<string, unknown>[] }[] },
+    );
+    expect(stored.version).toBe("1.1.0");
+    const reply = stored.conversations[0]!.messages.at(-1)!;
+    expect(reply.reasoning).toMatch(/^The user wrote 16 characters\./);
+    expect(reply.reasoningMs).toEqual(expect.any(Number));
+    // The answer carries none of the thinking.
+    expect(reply.content).not.toContain("canned reasoning");
+  });
+
+  it("with Show thinking off, asks for no thinking and shows no block, and the setting outlives a reload", async () => {
+    const { page } = await chat.openChat();
+    const sends = recordSends(page);
+    const setting = page.getByRole("checkbox", { name: "Show thinking" });
+    expect(await setting.isChecked()).toBe(true);
+    await setting.uncheck();
+
+    await exchange(page, "No thinking please");
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).not.toHaveProperty("includeReasoning");
+    expect(await page.getByTestId("reasoning").count()).toBe(0);
+    expect(await lastReply(page).getByTestId("assistant-reply").textContent()).toContain("demo model");
+
+    await page.reload();
+    await messageBox(page).waitFor();
+    expect(await page.getByRole("checkbox", { name: "Show thinking" }).isChecked()).toBe(false);
+    expect(await page.evaluate(() => localStorage.getItem("streaming-chat:settings"))).toBe('{"showThinking":false}');
+  }, 60_000);
+
+  it("hides the thinking of earlier replies while off, and shows it again when turned back on", async () => {
+    const { page } = await chat.openChat();
+    await exchange(page, "Think first");
+    expect(await page.getByTestId("reasoning").count()).toBe(1);
+    await page.getByRole("checkbox", { name: "Show thinking" }).uncheck();
+    expect(await page.getByTestId("reasoning").count()).toBe(0);
+    await page.getByRole("checkbox", { name: "Show thinking" }).check();
+    expect(await page.getByTestId("reasoning").count()).toBe(1);
+  }, 60_000);
+});
+
+describe("data saved before the Thinking block", () => {
+  /** A conversation exactly as today's UI saves it (schema 1.1.0, no reasoning fields). */
+  const SAVED = JSON.stringify({
+    version: "1.1.0",
+    activeConversationId: "c-1",
+    conversations: [
+      {
+        id: "c-1",
+        title: "Saved before reasoning",
+        createdAt: "2026-11-30T10:00:00.000Z",
+        updatedAt: "2026-11-30T10:00:05.000Z",
+        draft: "",
+        messages: [
+          { id: "m-1", role: "user", content: "An old question", state: "complete", createdAt: "2026-11-30T10:00:00.000Z" },
+          {
+            id: "m-2",
+            role: "assistant",
+            content: "An **old** answer.",
+            state: "complete",
+            createdAt: "2026-11-30T10:00:01.000Z",
+            stats: { timeToFirstTokenMs: 120, tokensPerSecond: 30, tokenCount: 4 },
+            model: "demo-echo",
+            messageId: "msg_old",
+          },
+        ],
+      },
+    ],
+  });
+
+  it("loads 1.1.0 data of today's UI unchanged: shown as before, with no Thinking block, and not rewritten", async () => {
+    const { page } = await chat.openChat({
+      initScript: `if (!sessionStorage.getItem("seeded")) { sessionStorage.setItem("seeded", "1"); localStorage.setItem("streaming-chat", ${JSON.stringify(SAVED)}); }`,
+    });
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Saved before reasoning");
+    expect(await lastReply(page).getByTestId("assistant-reply").textContent()).toContain("An old answer.");
+    expect(await page.getByTestId("reasoning").count()).toBe(0);
+    expect(await page.getByTestId("storage-notice").count()).toBe(0);
+    expect(await page.evaluate(() => localStorage.getItem("streaming-chat"))).toBe(SAVED);
+  });
+});
+
+describe("two tabs", () => {
+  it("a conversation deleted in one tab goes from the other, and the other tab's next save does not bring it back", async () => {
+    const { page: tabA, context } = await chat.openChat();
+    await tabA.getByRole("checkbox", { name: "Show thinking" }).uncheck();
+    await exchange(tabA, "Doomed conversation");
+    // A second tab of the same browser: one LocalStorage, and each tab's writes are `storage` events in the other.
+    const tabB = await context.newPage();
+    const tabBErrors: Error[] = [];
+    tabB.on("pageerror", (error) => tabBErrors.push(error));
+    await tabB.goto(chat.app.baseUrl);
+    await messageBox(tabB).waitFor();
+    const titles = (page: Page) => page.getByTestId("conversation-item").allTextContents();
+    expect((await titles(tabB)).join()).toContain("Doomed conversation");
+
+    // B is busy with a conversation of its own when A deletes.
+    await tabB.getByTestId("new-chat").click();
+    await messageBox(tabB).fill("typed in B");
+
+    await chooseFromMenu(tabA, "Doomed conversation", "Delete");
+    await tabA.getByRole("button", { name: "Confirm delete Doomed conversation" }).click();
+
+    await expect.poll(async () => (await titles(tabB)).join(), WAIT).not.toContain("Doomed conversation");
+    // B saves (a message sent there), and A takes B's save in.
+    await exchange(tabB, "Still here in B");
+    await expect.poll(async () => (await titles(tabA)).join(), WAIT).toContain("Still here in B");
+    expect((await titles(tabA)).join()).not.toContain("Doomed conversation");
+    const stored = await tabA.evaluate(() => localStorage.getItem("streaming-chat")!);
+    expect(stored).not.toContain("Doomed conversation");
+    expect(Object.keys(JSON.parse(await tabA.evaluate(() => localStorage.getItem("streaming-chat:deleted")!)) as object)).toHaveLength(1);
+
+    await tabB.reload();
+    await messageBox(tabB).waitFor();
+    expect((await titles(tabB)).join()).not.toContain("Doomed conversation");
+    expect(tabBErrors).toEqual([]);
+  }, 60_000);
+});
