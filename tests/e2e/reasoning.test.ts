@@ -30,32 +30,49 @@ async function waitForComplete(page: Page): Promise<void> {
   await expect.poll(() => lastReply(page).getAttribute("data-state"), REPLY_WAIT).toBe("complete");
 }
 
+/** What a page shows of the last reply while its model thinks. */
+interface MidThought {
+  open: boolean;
+  summary: string | undefined;
+  status: string | null | undefined;
+  timeToFirstThought: string | null;
+  thought: string;
+}
+
+/** Waits for a moment when the last reply's thinking is at least `atLeast` characters long and its answer is empty. */
+async function waitForThought(page: Page, atLeast: number): Promise<MidThought> {
+  const handle = await page.waitForFunction(
+    (minimum) => {
+      const reply = [...document.querySelectorAll('[data-role="assistant"]')].at(-1);
+      const block = reply?.querySelector<HTMLDetailsElement>('[data-testid="reasoning"]');
+      const answer = reply?.querySelector('[data-testid="assistant-reply"]')?.textContent?.trim() ?? "";
+      const thought = block?.querySelector(".markdown")?.textContent?.trim() ?? "";
+      if (!block || thought.length < minimum || answer !== "") return null;
+      return {
+        open: block.open,
+        summary: block.querySelector('[data-testid="reasoning-summary"]')?.textContent?.trim(),
+        status: document.querySelector('[data-testid="status-label"]')?.textContent,
+        timeToFirstThought: document.querySelector('[data-testid="ttfr"]')?.textContent ?? null,
+        thought,
+      };
+    },
+    atLeast,
+    { ...REPLY_WAIT, polling: 50 },
+  );
+  return (await handle.jsonValue())!;
+}
+
 describe("the Thinking block", () => {
   it("streams the thinking before the answer, closes when the answer begins, opens on click, and is still there after a reload", async () => {
     const { page } = await chat.openChat();
     const sends = recordSends(page);
     await send(page, "Think about this");
 
-    // One look at the page at a moment when the thinking has arrived in part and the answer not at all.
-    const midThought = await page.waitForFunction(
-      () => {
-        const reply = [...document.querySelectorAll('[data-role="assistant"]')].at(-1);
-        const block = reply?.querySelector<HTMLDetailsElement>('[data-testid="reasoning"]');
-        const answer = reply?.querySelector('[data-testid="assistant-reply"]')?.textContent?.trim() ?? "";
-        const thought = block?.querySelector(".markdown")?.textContent?.trim() ?? "";
-        if (!block || thought.length < 10 || answer !== "") return null;
-        return {
-          open: block.open,
-          summary: block.querySelector('[data-testid="reasoning-summary"]')?.textContent?.trim(),
-          status: document.querySelector('[data-testid="status-label"]')?.textContent,
-          timeToFirstThought: document.querySelector('[data-testid="ttfr"]')?.textContent ?? null,
-          thought,
-        };
-      },
-      undefined,
-      { ...REPLY_WAIT, polling: 50 },
-    );
-    const seen = (await midThought.jsonValue())!;
+    // Two looks at the page while the model thinks and the answer has not begun: the thinking grows in between.
+    const seen = await waitForThought(page, 10);
+    const later = await waitForThought(page, seen.thought.length + 1);
+    expect(later.thought.startsWith(seen.thought)).toBe(true);
+    expect(later.open).toBe(true);
     expect(seen.open).toBe(true);
     expect(seen.summary).toBe("Thinking…");
     expect(seen.status).toBe("Thinking…");
@@ -162,6 +179,30 @@ describe("data saved before the Thinking block", () => {
     expect(await page.getByTestId("storage-notice").count()).toBe(0);
     expect(await page.evaluate(() => localStorage.getItem("streaming-chat"))).toBe(SAVED);
   });
+
+  it("a reply with thinking added to 1.1.0 data keeps it 1.1.0, its old messages as they were, and only adds fields", async () => {
+    const { page } = await chat.openChat({
+      initScript: `if (!sessionStorage.getItem("seeded")) { sessionStorage.setItem("seeded", "1"); localStorage.setItem("streaming-chat", ${JSON.stringify(SAVED)}); }`,
+    });
+    await exchange(page, "A new question");
+    expect(await page.getByTestId("reasoning").count()).toBe(1);
+
+    type Stored = { version: string; activeConversationId: string; conversations: { id: string; title: string; messages: Record<string, unknown>[] }[] };
+    const before = JSON.parse(SAVED) as Stored;
+    const after = await page.evaluate(() => JSON.parse(localStorage.getItem("streaming-chat")!) as Stored);
+    expect(after.version).toBe("1.1.0");
+    expect(after.conversations).toHaveLength(1);
+    const [conversation] = after.conversations;
+    expect(conversation!.id).toBe("c-1");
+    expect(conversation!.title).toBe("Saved before reasoning");
+    // The old messages, field for field: nothing added to them, nothing dropped.
+    expect(conversation!.messages.slice(0, 2)).toStrictEqual(before.conversations[0]!.messages);
+    const reply = conversation!.messages.at(-1)!;
+    expect(reply).toMatchObject({ role: "assistant", state: "complete", reasoning: expect.stringMatching(/^The user wrote 14 characters\./) });
+    expect(reply.reasoningMs).toEqual(expect.any(Number));
+    // The fields every 1.1.0 reader checks are there with their 1.1.0 types; the new ones are extra, and optional.
+    for (const field of ["id", "content", "createdAt"]) expect(typeof reply[field]).toBe("string");
+  }, 60_000);
 });
 
 describe("two tabs", () => {
@@ -198,5 +239,66 @@ describe("two tabs", () => {
     await messageBox(tabB).waitFor();
     expect((await titles(tabB)).join()).not.toContain("Doomed conversation");
     expect(tabBErrors).toEqual([]);
+  }, 60_000);
+});
+
+describe("the stream debug log", () => {
+  /** The chat's debug lines on the page's console, as `[type, text]`. */
+  function recordDebugLines(page: Page): string[][] {
+    const lines: string[][] = [];
+    page.on("console", (message) => {
+      if (message.text().startsWith("[streaming-chat]")) lines.push([message.type(), message.text()]);
+    });
+    return lines;
+  }
+
+  /** The ids of the page's next POST to the messages endpoint: the request id it sent, the message id it got back. */
+  async function idsOfNextSend(page: Page): Promise<{ requestId: string; messageId: string }> {
+    const response = await page.waitForResponse(
+      (each) => each.request().method() === "POST" && new URL(each.url()).pathname === "/api/v1/messages",
+      REPLY_WAIT,
+    );
+    return { requestId: (await response.request().headerValue("x-request-id"))!, messageId: (await response.headerValue("x-message-id"))! };
+  }
+
+  it('with localStorage["streaming-chat:debug"] = "1", logs the request id, message id, first thought, first token and end, with times', async () => {
+    const { page } = await chat.openChat({ initScript: `localStorage.setItem("streaming-chat:debug", "1");` });
+    const lines = recordDebugLines(page);
+    const ids = idsOfNextSend(page);
+    await exchange(page, "Log this");
+    const { requestId, messageId } = await ids;
+    expect(requestId).toMatch(/\S/);
+    expect(messageId).toMatch(/\S/);
+    await expect.poll(() => lines.some(([, text]) => text.includes(" end ")), WAIT).toBe(true);
+
+    const steps = lines.map(([, text]) => /^\[streaming-chat\] (.+?) request=/.exec(text)?.[1]);
+    expect(steps).toEqual(["start", "named", "first reasoning", "first token", "end"]);
+    for (const [type, text] of lines) {
+      expect(type).toBe("debug");
+      expect(text).toContain(`request=${requestId}`);
+      expect(text).toMatch(/ \+\d+ ms/);
+    }
+    // The message id from the moment the server names the reply.
+    for (const [, text] of lines.slice(1)) expect(text).toContain(`message=${messageId}`);
+    const times = lines.map(([, text]) => Number(/ \+(\d+) ms/.exec(text)![1]));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // The thinking took the demo model about two seconds before the first token.
+    expect(times[3]! - times[2]!).toBeGreaterThan(500);
+    expect(lines.at(-1)![1]).toContain("outcome=complete");
+    // Ids and times only: nothing of what was typed or answered.
+    expect(lines.join("\n")).not.toMatch(/Log this|demo model|canned/);
+  }, 60_000);
+
+  it("logs nothing while the switch is unset, and starts when it is set, with no reload", async () => {
+    const { page } = await chat.openChat();
+    const lines = recordDebugLines(page);
+    await exchange(page, "Quietly");
+    expect(lines).toEqual([]);
+
+    await page.evaluate(() => localStorage.setItem("streaming-chat:debug", "1"));
+    await exchange(page, "Loudly");
+    await expect
+      .poll(() => lines.map(([, text]) => /^\[streaming-chat\] (.+?) request=/.exec(text)?.[1]), WAIT)
+      .toEqual(["start", "named", "first reasoning", "first token", "end"]);
   }, 60_000);
 });
