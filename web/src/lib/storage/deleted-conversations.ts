@@ -8,6 +8,13 @@ export const DELETED_KEY = "streaming-chat:deleted";
 export const TOMBSTONE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
+ * The most tombstones kept, newest first: someone clearing out hundreds of conversations at once must not fill the
+ * storage the conversations need (1,000 take about 60 kB of the browser's 5 MB). A tab hears of a deletion within
+ * moments, so only a tab that slept through a thousand later ones could miss the oldest.
+ */
+export const MAX_TOMBSTONES = 1000;
+
+/**
  * The conversations deleted in this browser, in any tab. A deletion must reach every tab, and must not be undone by a
  * tab that saves its list before it heard of it: every tab skips a tombstoned id when it loads or takes in another
  * tab's save, and drops the conversation when a tombstone arrives.
@@ -53,6 +60,9 @@ export function createDeletedConversations(getStorage?: () => Storage, now: () =
 
   const prune = () => {
     for (const [id, at] of known) if (now() - at > TOMBSTONE_TTL_MS) known.delete(id);
+    if (known.size <= MAX_TOMBSTONES) return;
+    const oldestFirst = [...known].sort((a, b) => a[1] - b[1]);
+    for (const [id] of oldestFirst.slice(0, known.size - MAX_TOMBSTONES)) known.delete(id);
   };
   prune();
 
@@ -77,6 +87,7 @@ export function createDeletedConversations(getStorage?: () => Storage, now: () =
         known.set(id, at);
         learned.push(id);
       }
+      prune();
       return learned;
     },
   };
