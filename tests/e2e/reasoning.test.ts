@@ -243,9 +243,12 @@ describe("two tabs", () => {
 });
 
 describe("the stream debug log", () => {
-  /** The chat's debug lines on the page's console, as `[type, text]`. */
-  function recordDebugLines(page: Page): string[][] {
-    const lines: string[][] = [];
+  /** One line on the page's console: its type (`debug`, `log`…) and text. */
+  type ConsoleLine = [type: string, text: string];
+
+  /** The chat's debug lines on the page's console. */
+  function recordDebugLines(page: Page): ConsoleLine[] {
+    const lines: ConsoleLine[] = [];
     page.on("console", (message) => {
       if (message.text().startsWith("[streaming-chat]")) lines.push([message.type(), message.text()]);
     });

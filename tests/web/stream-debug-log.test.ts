@@ -3,7 +3,7 @@
  * with the request id, message id and time since the reply started, and the first thought and first token once.
  */
 import { describe, expect, it } from "vitest";
-import { createStreamDebugLog, DEBUG_SWITCH_KEY, isDebugSwitchOn, type DebuggedRun } from "../../web/src/lib/debug/stream-debug-log.js";
+import { createStreamDebugLog, DEBUG_PREFIX, DEBUG_SWITCH_KEY, isDebugSwitchOn, type DebuggedRun } from "../../web/src/lib/debug/stream-debug-log.js";
 import { createMemoryStorage } from "../helpers/memory-storage.js";
 
 /** A log whose switch and clock the test holds, and the lines it wrote. */
@@ -65,6 +65,9 @@ describe("the log", () => {
     state.at += 985;
     log.record(reply, "end", "outcome=complete");
 
+    // One prefix on every line, for the console's filter box.
+    expect(DEBUG_PREFIX).toBe("[streaming-chat]");
+    expect(lines.every((line) => line.startsWith(`${DEBUG_PREFIX} `))).toBe(true);
     expect(lines).toEqual([
       "[streaming-chat] start request=req-1 message=- +0 ms origin=sent",
       "[streaming-chat] named request=req-1 message=msg_1 +40 ms",
