@@ -3,7 +3,7 @@ import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js"
 import { launchChromium } from "../../fixtures/launch-chromium.js";
 import type { TestApp } from "../../fixtures/start-test-app.js";
 import { WEB_OUT_DIR } from "../../scripts/build-web.js";
-import { startAppOnFakeUpstream } from "../helpers/use-app-on-fake-upstream.js";
+import { startAppOnFakeUpstream, type AppEnv } from "../helpers/use-app-on-fake-upstream.js";
 
 export interface OpenChatOptions {
   viewport?: { width: number; height: number };
@@ -35,7 +35,8 @@ export interface ChatInBrowser {
   close(): Promise<void>;
 }
 
-export async function startChatInBrowser(env: Record<string, string> = {}): Promise<ChatInBrowser> {
+/** @param env the app's environment over the fake upstream's; `{ OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined }` gives the demo model. */
+export async function startChatInBrowser(env: AppEnv = {}): Promise<ChatInBrowser> {
   const server = await startAppOnFakeUpstream({ apps: { app: env }, webRoot: WEB_OUT_DIR });
   const { upstream, app } = server;
   const browser = await launchChromium().catch(async (error: unknown) => {

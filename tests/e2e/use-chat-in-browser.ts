@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import type { FakeOpenAiUpstream } from "../../fixtures/fake-openai-upstream.js";
 import type { TestApp } from "../../fixtures/start-test-app.js";
+import type { AppEnv } from "../helpers/use-app-on-fake-upstream.js";
 import { startChatInBrowser, type ChatInBrowser, type OpenChat, type OpenChatOptions } from "./start-chat-in-browser.js";
 
 /** One test file's chat in the browser; see {@link useChatInBrowser}. */
@@ -15,7 +16,7 @@ export interface ChatUnderTest {
  * Starts the server, fake upstream and Chromium before the file's tests and closes them after. After each test,
  * every page it opened must have had no uncaught error; its contexts are closed and the upstream's script reset.
  */
-export function useChatInBrowser(env: Record<string, string> = {}): ChatUnderTest {
+export function useChatInBrowser(env: AppEnv = {}): ChatUnderTest {
   let chat: ChatInBrowser;
   const opened: OpenChat[] = [];
   beforeAll(async () => {

@@ -4,11 +4,12 @@
  * A ChatSession on its own conversation, with the hooks the app gives it (onChange, onToken) recording what the
  * UI would see: each status the session passes through, and the reply's text after every token.
  */
-import type { ChatClient } from "../../sdk/index.js";
+import type { ChatClient, ReconnectOptions } from "../../sdk/index.js";
 import type { ChatMessage } from "../../web/src/lib/chat/chat-message.js";
 import { ChatSession, type ChangeKind } from "../../web/src/lib/chat/chat-session.svelte.js";
 import type { ChatStatus } from "../../web/src/lib/chat/chat-status.js";
 import { Conversation } from "../../web/src/lib/chat/conversation.svelte.js";
+import type { StreamDebugLog } from "../../web/src/lib/debug/stream-debug-log.js";
 import type { StoredConversation } from "../../web/src/lib/storage/storage-schema.js";
 
 export interface RecordedSession {
@@ -26,6 +27,10 @@ export interface RecordSessionOptions {
   /** Called after each token has been recorded (e.g. to press Stop after a few). */
   onToken?: (reply: ChatMessage, recorded: RecordedSession) => void;
   now?: () => number;
+  /** The person's settings; default thinking shown. */
+  settings?: { readonly showThinking: boolean };
+  debugLog?: StreamDebugLog;
+  reconnect?: ReconnectOptions;
 }
 
 export function recordSession(client: ChatClient, options: RecordSessionOptions = {}): RecordedSession {
@@ -38,6 +43,9 @@ export function recordSession(client: ChatClient, options: RecordSessionOptions 
     client,
     conversation,
     now: options.now,
+    settings: options.settings,
+    debugLog: options.debugLog,
+    reconnect: options.reconnect,
     onChange: (kind) => {
       recorded.changes.push(kind);
       noteStatus();

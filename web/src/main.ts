@@ -5,10 +5,13 @@ import { ApiKeyPrompt } from "./lib/auth/api-key-prompt.svelte.js";
 import { withApiKeyRetry } from "./lib/auth/with-api-key-retry.js";
 import { createBenchProbe } from "./lib/bench/create-bench-probe.js";
 import { ChatStore } from "./lib/chat/chat-store.svelte.js";
+import { createStreamDebugLog, isDebugSwitchOn } from "./lib/debug/stream-debug-log.js";
+import { ChatSettings, SETTINGS_KEY } from "./lib/settings/chat-settings.svelte.js";
 import { createMemoryLocks } from "./lib/slots/create-memory-locks.js";
 import { createStreamSlots } from "./lib/slots/create-stream-slots.js";
 import { renderMarkdown } from "./lib/markdown/render-markdown.js";
 import { createConversationStorage } from "./lib/storage/create-conversation-storage.js";
+import { createDeletedConversations, DELETED_KEY } from "./lib/storage/deleted-conversations.js";
 import { STORAGE_KEY } from "./lib/storage/storage-schema.js";
 import "./app.css";
 
@@ -29,6 +32,10 @@ const store = new ChatStore({
   onToken: probe?.recordToken,
   // Web Locks count open streams across every tab of the origin; without them, each tab counts its own.
   slots: createStreamSlots("locks" in navigator ? navigator.locks : createMemoryLocks()),
+  settings: new ChatSettings(() => localStorage),
+  deleted: createDeletedConversations(() => localStorage),
+  // Off unless `localStorage["streaming-chat:debug"] = "1"`; looked up at each step, so no reload is needed.
+  debugLog: createStreamDebugLog({ isOn: () => isDebugSwitchOn(() => localStorage), write: (line) => console.debug(line) }),
 });
 // A closing tab or a reload mid-reply keeps the text that had arrived (saved batches are up to a second old).
 // `beforeunload` comes before the browser cancels the page's requests; `pagehide` also covers mobile tab kills.
@@ -37,9 +44,12 @@ addEventListener("pagehide", () => store.leavePage());
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden") store.saveIfChanged();
 });
-// Another tab with the chat open saved: take its conversations in, so this tab's saves keep them.
+// Another tab with the chat open saved: take its conversations in, so this tab's saves keep them; drop those it
+// deleted; follow its settings.
 addEventListener("storage", (event) => {
   if (event.key === STORAGE_KEY) store.mergeFromStorage(event.newValue);
+  else if (event.key === DELETED_KEY) store.mergeDeletions(event.newValue);
+  else if (event.key === SETTINGS_KEY) store.settings.mergeFromStorage(event.newValue);
 });
 
 mount(App, { target: document.getElementById("app")!, props: { store, apiKey } });

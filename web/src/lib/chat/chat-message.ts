@@ -36,6 +36,11 @@ export interface ReplyStats {
   tokensPerSecond: number | null;
   /** Token events received. */
   tokenCount: number;
+  /**
+   * From pressing Send to the first piece of the model's thinking, when it thought (and the request asked for it).
+   * Optional: stats saved before reasoning existed lack it.
+   */
+  timeToFirstReasoningMs?: number;
 }
 
 /**
@@ -62,6 +67,17 @@ export interface ChatMessage {
   createdAt: string;
   failure?: MessageFailure;
   stats?: ReplyStats;
+  /**
+   * The model's thinking before (or while) it wrote the reply, as it streamed (`reasoning` events), when the request
+   * asked for it. Optional, like every field added to schema 1.1.0: readers that predate it ignore it and keep it.
+   */
+  reasoning?: string;
+  /**
+   * How long the model thought, in ms: from the first piece of reasoning this page saw to the first token of the
+   * answer (or to the reply's end, if no answer came). Absent when this page did not see the thinking begin (a reply
+   * re-attached after a reload mid-thought).
+   */
+  reasoningMs?: number;
   /** The model that wrote an assistant reply, as the server named it. */
   model?: string;
   /**

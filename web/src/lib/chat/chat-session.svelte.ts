@@ -1,10 +1,11 @@
 import type { ChatClient, ReconnectOptions } from "streaming-chat/sdk";
 import { MAX_MESSAGE_LENGTH } from "streaming-chat/sdk";
+import type { StreamDebugLog } from "../debug/stream-debug-log.js";
 import { createMemoryLocks } from "../slots/create-memory-locks.js";
 import { createStreamSlots, type StreamSlots } from "../slots/create-stream-slots.js";
 import { titleFromText } from "../storage/read-stored-state.js";
 import type { ChatMessage, MessageFailure, ReplyStats } from "./chat-message.js";
-import { ATTACHED_STATUSES, type ChatStatus } from "./chat-status.js";
+import { ATTACHED_STATUSES, readingStatus, type ChatStatus } from "./chat-status.js";
 import type { Conversation } from "./conversation.svelte.js";
 import { UNTITLED } from "./conversation.svelte.js";
 import { createId } from "./create-id.js";
@@ -37,6 +38,10 @@ export interface ChatSessionDeps {
   reconnect?: ReconnectOptions;
   /** The wait the server asked for after a failure, shared by every session of the page. */
   countdown?: SendCountdown;
+  /** The person's settings (`ChatSettings`); read at each send. Default: thinking shown. */
+  settings?: { readonly showThinking: boolean };
+  /** Records each reply's steps when the debug switch is on. */
+  debugLog?: StreamDebugLog;
 }
 
 /**
@@ -69,6 +74,7 @@ export class ChatSession {
       client: deps.client,
       slots: deps.slots ?? createStreamSlots(createMemoryLocks()),
       reconnect: deps.reconnect,
+      debug: deps.debugLog,
       inView: () => this.#inView,
       isLeaving: () => deps.isLeaving?.() ?? false,
       setStatus: (run, status) => {
@@ -91,6 +97,11 @@ export class ChatSession {
   /** True while a reply is in progress: requested, queued, streaming, reconnecting, or generating unread. */
   get busy(): boolean {
     return this.status !== "ready" && this.status !== "error";
+  }
+
+  /** Whether replies ask for the model's thinking and show it (the "Show thinking" setting). */
+  get showThinking(): boolean {
+    return this.#deps.settings?.showThinking ?? true;
   }
 
   /** True while the server's `Retry-After` has not passed: nothing may be sent, retried or regenerated. */
@@ -197,10 +208,10 @@ export class ChatSession {
   adopt(origin: Exclude<RunOrigin, "sent">): void {
     const reply = this.conversation.messages.at(-1);
     if (this.#run || reply?.role !== "assistant" || reply.state !== "streaming" || reply.messageId === undefined) return;
-    const run = new ReplyRun(reply, origin);
+    const run = new ReplyRun(reply, origin, this.#now);
     this.#run = run;
     this.stats = null;
-    this.status = this.#inView ? "streaming" : "detached";
+    this.status = this.#inView ? readingStatus(reply) : "detached";
     void driveReply(run, this.#host);
   }
 
@@ -238,10 +249,10 @@ export class ChatSession {
   async #startReply(at = this.conversation.messages.length): Promise<ChatMessage> {
     const conversation = this.conversation;
     const messages = conversation.messages;
-    const request = toSendMessageRequest(messages.slice(0, at), conversation.id);
+    const request = toSendMessageRequest(messages.slice(0, at), conversation.id, { includeReasoning: this.showThinking });
     const replaced = messages[at];
     addTurnVersion(messages, at, { id: createId(), role: "assistant", content: "", state: "streaming", createdAt: isoNow() }, replaced?.content !== "");
-    const run = new ReplyRun(conversation.messages.at(-1)!, "sent", new ReplyTimer(this.#now));
+    const run = new ReplyRun(conversation.messages.at(-1)!, "sent", this.#now, new ReplyTimer(this.#now));
     this.#run = run;
     this.regenerateFailure = null;
     this.status = "sending";
@@ -258,6 +269,8 @@ export class ChatSession {
     if (!run.settle()) return;
     const { reply, timer } = run;
     delete reply.lastEventId;
+    // Stopped, or failed, while still thinking: the thinking lasted until then.
+    run.thinking.stop(reply);
     if (timer) reply.stats = timer.stats();
     // A rate limit, or a server overloaded or restarting, said when to come back: nothing is sent before then.
     if (reply.state === "error" && reply.failure?.retryAfterSeconds) this.#deps.countdown?.start(reply.failure.retryAfterSeconds);

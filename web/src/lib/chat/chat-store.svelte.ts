@@ -1,7 +1,10 @@
 import type { ChatClient, ModelInfo, ReconnectOptions } from "streaming-chat/sdk";
+import type { StreamDebugLog } from "../debug/stream-debug-log.js";
+import { ChatSettings } from "../settings/chat-settings.svelte.js";
 import { createMemoryLocks } from "../slots/create-memory-locks.js";
 import { createStreamSlots, type StreamSlots } from "../slots/create-stream-slots.js";
 import type { ConversationStorage } from "../storage/create-conversation-storage.js";
+import { createDeletedConversations, type DeletedConversations } from "../storage/deleted-conversations.js";
 import type { StorageNotice } from "../storage/storage-notice.js";
 import { readStoredState } from "../storage/read-stored-state.js";
 import { CURRENT_SCHEMA_VERSION, type StoredConversation } from "../storage/storage-schema.js";
@@ -30,6 +33,15 @@ export interface ChatStoreDeps {
   reconnect?: ReconnectOptions;
   /** The page's wait before sending again (`Retry-After`). Default: one on the browser's clock. */
   countdown?: SendCountdown;
+  /** The person's settings ("Show thinking"). Default: settings kept in this page only. */
+  settings?: ChatSettings;
+  /**
+   * Conversations deleted in any tab (tombstones under `streaming-chat:deleted` in the app), so a deletion reaches
+   * every tab and no tab's save brings it back. Default: this page's deletions only.
+   */
+  deleted?: DeletedConversations;
+  /** Records each reply's steps when the debug switch is on. */
+  debugLog?: StreamDebugLog;
 }
 
 /**
@@ -61,6 +73,8 @@ export class ChatStore {
   notice = $state<StorageNotice | null>(null);
   /** The wait the server asked for before anything is sent again, for every conversation. */
   readonly countdown: SendCountdown;
+  /** The person's settings, shared by every conversation. */
+  readonly settings: ChatSettings;
   /** Most recently active first. */
   readonly sorted = $derived([...this.conversations].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)));
   readonly active = $derived(this.conversations.find((conversation) => conversation.id === this.activeId) ?? this.conversations[0]!);
@@ -74,9 +88,8 @@ export class ChatStore {
   #leaving = false;
   /** Changes not yet saved: a tab that changed nothing must not overwrite what another tab saved. */
   #dirty = false;
-  /** Conversations deleted here, so another tab's save does not bring them back into this one. Not rendered. */
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  readonly #deleted = new Set<string>();
+  /** Conversations deleted here or in another tab, so no tab's save brings them back into this one. */
+  readonly #deleted: DeletedConversations;
   /**
    * Each conversation's JSON as last saved, dropped whenever it changes: a save during a long reply then serialises
    * only the conversation that is streaming, not every conversation in storage, once a second.
@@ -88,9 +101,13 @@ export class ChatStore {
     this.#deps = deps;
     this.#slots = deps.slots ?? createStreamSlots(createMemoryLocks());
     this.countdown = deps.countdown ?? new SendCountdown();
+    this.settings = deps.settings ?? new ChatSettings();
+    this.#deleted = deps.deleted ?? createDeletedConversations();
     const { state, notice } = deps.storage.load();
     this.notice = notice;
-    this.conversations = (state?.conversations ?? []).map((stored) => new Conversation(stored));
+    // A tab that had not heard of a deletion may have saved the conversation again: it stays deleted.
+    const kept = (state?.conversations ?? []).filter((stored) => !this.#deleted.has(stored.id));
+    this.conversations = kept.map((stored) => new Conversation(stored));
     for (const conversation of this.conversations) settleInterrupted(conversation);
     if (this.conversations.length === 0) this.conversations.push(new Conversation());
     // Sessions are made here, not lazily while a component renders: state created inside a reaction is not
@@ -133,6 +150,8 @@ export class ChatStore {
         slots: this.#slots,
         reconnect: this.#deps.reconnect,
         countdown: this.countdown,
+        settings: this.settings,
+        debugLog: this.#deps.debugLog,
       });
       session.setInView(conversation.id === this.activeId);
       this.#sessions.set(conversation.id, session);
@@ -174,14 +193,38 @@ export class ChatStore {
     this.save();
   }
 
-  /** Deletes a conversation, stopping its reply first; the list is never left empty. */
+  /**
+   * Deletes a conversation, stopping its reply first; the list is never left empty. Its tombstone is written before
+   * the list is saved, so another tab hears of the deletion before it sees the list without it.
+   */
   remove(id: string): void {
+    if (!this.conversations.some((conversation) => conversation.id === id)) return;
+    this.#sessions.get(id)?.stop();
+    this.#deleted.add(id);
+    this.#forget(id);
+    this.#dirty = true;
+    this.save();
+  }
+
+  /**
+   * Another tab deleted conversations (a `storage` event on the tombstones): they go from this tab too. Their replies
+   * were stopped by the tab that deleted them; here they are only let go. Not saved: the deleting tab saved the list
+   * without them, and any copy a save of this tab's put back meanwhile is skipped by every reader.
+   */
+  mergeDeletions(raw: string | null): void {
+    for (const id of this.#deleted.merge(raw)) {
+      if (this.conversations.some((conversation) => conversation.id === id)) {
+        this.#sessions.get(id)?.cancel();
+        this.#forget(id);
+      }
+    }
+  }
+
+  /** Takes a conversation out of this tab's list; another is opened if it was open, and a new one if none is left. */
+  #forget(id: string): void {
     const index = this.conversations.findIndex((conversation) => conversation.id === id);
     if (index < 0) return;
-    this.#sessions.get(id)?.stop();
     this.#sessions.delete(id);
-    this.#deleted.add(id);
-    this.#dirty = true;
     this.conversations.splice(index, 1);
     if (this.conversations.length === 0) {
       const fresh = new Conversation();
@@ -190,7 +233,6 @@ export class ChatStore {
     }
     if (this.activeId === id) this.activeId = this.sorted[0]!.id;
     this.#showActive();
-    this.save();
   }
 
   /**
@@ -270,9 +312,10 @@ export class ChatStore {
     const result = readStoredState(raw);
     if (result.kind !== "ok") return;
     for (const stored of result.state.conversations) {
+      // Deleted in some tab: whoever saved it had not heard yet.
+      if (this.#deleted.has(stored.id)) continue;
       const mine = this.conversations.find((conversation) => conversation.id === stored.id);
       if (!mine) {
-        if (this.#deleted.has(stored.id)) continue;
         const conversation = new Conversation(stored);
         this.conversations.push(conversation);
         this.sessionFor(conversation).adopt("followed");

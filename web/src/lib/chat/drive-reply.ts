@@ -1,10 +1,11 @@
 import type { ChatClient, MessageStream, ReconnectOptions, SendMessageRequest, StreamEvent } from "streaming-chat/sdk";
 import { ChatSdkError } from "streaming-chat/sdk";
+import type { StreamDebugLog } from "../debug/stream-debug-log.js";
 import type { StreamSlots } from "../slots/create-stream-slots.js";
 import { sleep } from "./abortable.js";
 import { applyStreamEvent } from "./apply-stream-event.js";
 import type { MessageFailure } from "./chat-message.js";
-import type { ChatStatus } from "./chat-status.js";
+import { readingStatus, type ChatStatus } from "./chat-status.js";
 import { interruptedByReload, replyExpired } from "./describe-failure.js";
 import { describeReadFailure, reconnectDelayMs } from "./reconnect-policy.js";
 import type { Interruption, ReplyRun } from "./reply-run.js";
@@ -17,13 +18,15 @@ export interface ReplyHost {
   client: ChatClient;
   slots: StreamSlots;
   reconnect: ReconnectOptions | undefined;
+  /** Records each reply's steps when the debug switch is on. */
+  debug: StreamDebugLog | undefined;
   /** Whether the conversation is on screen. */
   inView(): boolean;
   /** True while the page is being closed or reloaded (the browser then cuts the requests itself). */
   isLeaving(): boolean;
   /** Shows what the reply is doing, if it is still the session's reply in progress. */
   setStatus(run: ReplyRun, status: ChatStatus): void;
-  /** A token was applied to the reply. */
+  /** A token, or a piece of reasoning, was applied to the reply. */
   tokenApplied(run: ReplyRun): void;
   /** The server named the reply: any page can re-attach to it from now on. */
   named(run: ReplyRun): void;
@@ -46,6 +49,7 @@ export function stopOnServer(run: ReplyRun, client: ChatClient, messageId: strin
 export async function driveReply(run: ReplyRun, host: ReplyHost, request?: SendMessageRequest): Promise<void> {
   let failures = 0;
   let post = request;
+  host.debug?.record(run, "start", `origin=${run.origin}`);
   try {
     while (!run.over) {
       const signal = run.nextStep();
@@ -58,7 +62,8 @@ export async function driveReply(run: ReplyRun, host: ReplyHost, request?: SendM
           if (run.over) break;
         } else {
           await holdSlot(run, host, signal);
-          host.setStatus(run, failures > 0 ? "reconnecting" : "streaming");
+          host.setStatus(run, failures > 0 ? "reconnecting" : readingStatus(run.reply));
+          host.debug?.record(run, "resume", `after=${run.reply.lastEventId ?? "-"}`);
           events = host.client.resumeMessage(run.reply.messageId!, { lastEventId: run.reply.lastEventId, signal, requestId: run.requestId });
         }
         for await (const event of events) {
@@ -77,14 +82,32 @@ export async function driveReply(run: ReplyRun, host: ReplyHost, request?: SendM
         failures += 1;
         const waitMs = afterFailure(run, host, error, failures);
         if (waitMs === null) break;
+        host.debug?.record(run, "reconnect", `attempt=${failures} wait=${Math.round(waitMs)} ms reason=${describeError(error)}`);
         host.setStatus(run, "reconnecting");
         await sleep(waitMs, run.nextStep()).catch(() => {});
       }
     }
   } finally {
     if (run.over && !run.cancelled) host.ended(run);
+    host.debug?.record(run, "end", `outcome=${describeOutcome(run)}`);
     run.close();
   }
+}
+
+/** How the reply ended for this page, for the debug log. */
+function describeOutcome(run: ReplyRun): string {
+  if (run.cancelled) return "replaced-by-other-tab";
+  const { state, failure } = run.reply;
+  if (state === "streaming") return "left-to-server";
+  return failure ? `${state} code=${failure.code}` : state;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof ChatSdkError
+    ? `${error.type}${error.status === undefined ? "" : `/${error.status}`}`
+    : error instanceof Error
+      ? error.name
+      : "unknown";
 }
 
 /** Starts the POST; with no slot free the reply is still started (the server generates it), then let go once named. */
@@ -125,6 +148,7 @@ function named(run: ReplyRun, host: ReplyHost, messageId: string): void {
   if (run.reply.messageId !== undefined) return;
   run.posting = false;
   run.reply.messageId = messageId;
+  host.debug?.record(run, "named");
   if (run.stopped) return stopOnServer(run, host.client, messageId);
   host.named(run);
   // The page that sent a reply is the one to read it when nobody looks at it: it claims that first.
@@ -170,11 +194,14 @@ export async function moveOutOfView(run: ReplyRun, host: ReplyHost): Promise<voi
 
 /** Applies one event; returns whether the reply ended. */
 function apply(run: ReplyRun, host: ReplyHost, event: StreamEvent): boolean {
+  run.thinking.observe(run.reply, event);
   const ended = applyStreamEvent(run.reply, event, run.requestId);
-  if (event.type === "token") {
-    run.timer?.token();
+  if (event.type === "token" || event.type === "reasoning") {
+    if (event.type === "token") run.timer?.token();
+    else run.timer?.reasoning();
+    host.debug?.record(run, event.type === "token" ? "first token" : "first reasoning");
     // A queued reply's POST may bring a token before it lets go: it stays shown as queued.
-    if (run.lease) host.setStatus(run, "streaming");
+    if (run.lease) host.setStatus(run, readingStatus(run.reply));
     host.tokenApplied(run);
   }
   // Ended now, not after the connection closes: a tab closed in between must not keep it as streaming.

@@ -3,6 +3,7 @@ import { until } from "./abortable.js";
 import type { ChatMessage } from "./chat-message.js";
 import { createId } from "./create-id.js";
 import type { ReplyTimer } from "./reply-stats.js";
+import { ThinkingClock } from "./thinking-clock.js";
 
 /** Why a run's current step was cut short. */
 export type Interruption =
@@ -29,6 +30,8 @@ export class ReplyRun {
   readonly reply: ChatMessage;
   /** Speed of the reply; only the page that sent it knows when it started. */
   readonly timer: ReplyTimer | null;
+  /** How long the model thought, as this page saw it (see {@link ThinkingClock}). */
+  readonly thinking: ThinkingClock;
   /** Our own correlation id (the server adopts it), so a failure can quote it; one per run. */
   readonly requestId = createId();
   /** A reply this page found `streaming` when it loaded is described as cut off by a reload if it cannot come back. */
@@ -50,10 +53,11 @@ export class ReplyRun {
   #claim: Promise<void> | null = null;
   #unclaim: (() => void) | null = null;
 
-  constructor(reply: ChatMessage, origin: RunOrigin, timer: ReplyTimer | null = null) {
+  constructor(reply: ChatMessage, origin: RunOrigin, now: () => number, timer: ReplyTimer | null = null) {
     this.reply = reply;
     this.origin = origin;
     this.timer = timer;
+    this.thinking = new ThinkingClock(now);
     this.ended = new Promise((resolve) => (this.#settle = resolve));
   }
 

@@ -23,8 +23,15 @@ function utf8Length(text: string): number {
  * history, newest kept first: turns with text, each cut to {@link MAX_TURN_LENGTH} characters, at most
  * {@link MAX_HISTORY_TURNS} of them and {@link MAX_HISTORY_BYTES} in all, because the server keeps no state and
  * rejects anything bigger. Partial replies (stopped or failed) are included: the model should see what the user saw.
+ * A reply's reasoning never is: the model sees its answers, as the providers' own chats send them. With
+ * `includeReasoning` the request asks for the model's thinking; without it the field is left out altogether, so the
+ * request is byte for byte what a page that predates reasoning sent.
  */
-export function toSendMessageRequest(messages: readonly ChatMessage[], conversationId: string): SendMessageRequest {
+export function toSendMessageRequest(
+  messages: readonly ChatMessage[],
+  conversationId: string,
+  options: { includeReasoning?: boolean } = {},
+): SendMessageRequest {
   const last = messages.at(-1);
   if (!last || last.role !== "user") throw new Error("The last message must be the user's.");
   const history: ChatTurn[] = [];
@@ -38,5 +45,7 @@ export function toSendMessageRequest(messages: readonly ChatMessage[], conversat
     if (bytes > MAX_HISTORY_BYTES) break;
     history.push({ role: message.role, content });
   }
-  return { message: last.content, history: history.reverse(), conversationId };
+  const request: SendMessageRequest = { message: last.content, history: history.reverse(), conversationId };
+  if (options.includeReasoning) request.includeReasoning = true;
+  return request;
 }

@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../chat/chat-message.js";
+import { describeThinking } from "../chat/describe-thinking.js";
 import { CURRENT_SCHEMA_VERSION, type StoredConversation } from "../storage/storage-schema.js";
 import { toPlainTitle } from "./conversation-title.js";
 
@@ -47,11 +48,27 @@ function noteFor(message: ChatMessage): string | null {
   return null;
 }
 
+/**
+ * A reply's thinking, quoted under its own label so it never reads as part of the answer (the chat sets it apart the
+ * same way). Kept in the export: leaving it out would make the file say less than the chat showed.
+ */
+function thinkingFor(message: ChatMessage): string | null {
+  if (!message.reasoning) return null;
+  const quoted = message.reasoning
+    .trimEnd()
+    .split("\n")
+    .map((line) => (line === "" ? ">" : `> ${line}`))
+    .join("\n");
+  return `> _${describeThinking(message.reasoningMs)}:_\n>\n${quoted}`;
+}
+
 /** The conversation as a Markdown document: its title, then each turn under a heading naming who wrote it. */
 export function exportAsMarkdown(conversation: StoredConversation): ExportFile {
   const parts = [`# ${toPlainTitle(conversation.title)}`];
   for (const message of conversation.messages) {
     parts.push(`## ${ROLE_HEADINGS[message.role]}`);
+    const thinking = thinkingFor(message);
+    if (thinking) parts.push(thinking);
     // Message text is Markdown already (replies are written in it), so it goes in as it is.
     if (message.content !== "") parts.push(message.content.trimEnd());
     const note = noteFor(message);

@@ -22,6 +22,11 @@ function invalidMessage(value: unknown, name: string): string | null {
   // Optional (older saves lack them), but a page acts on them: it re-attaches to the reply they name.
   if (value.messageId !== undefined && !isString(value.messageId)) return `${name} has a server id that is not a string`;
   if (value.lastEventId !== undefined && !isString(value.lastEventId)) return `${name} has a last event id that is not a string`;
+  // Optional (saves before reasoning lack them, and readers before it ignore them), and shown by the Thinking block.
+  if (value.reasoning !== undefined && !isString(value.reasoning)) return `${name} has reasoning that is not text`;
+  if (value.reasoningMs !== undefined && !(typeof value.reasoningMs === "number" && Number.isFinite(value.reasoningMs) && value.reasoningMs >= 0)) {
+    return `${name} has a thinking time that is not a number of milliseconds`;
+  }
   // Optional too, and acted on: the switcher shows them and moves their messages into the conversation.
   if (value.versions !== undefined) return invalidVersions(value.versions, value.role, name);
   return null;
