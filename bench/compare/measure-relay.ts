@@ -81,8 +81,7 @@ export async function measureRelay(
       // tsx's compile and the JIT are not what we measure: every path runs first, small.
       ["warm-up", () => measurePhase(processes, { tokens: 1, delayMs: 0 }, plan("warm-up short", 200, 20, 1))],
       ["warm-up", () => measurePhase(processes, { tokens: 200, delayMs: 0 }, plan("warm-up long", 20, 10, 200))],
-      ["per request", () => measurePhase(processes, { tokens: 1, delayMs: 0 }, plan("short", perRequest.requests, perRequest.concurrency, 1))],
-      ["single stream", () => measurePhase(processes, { tokens: single.tokens, delayMs: single.delayMs }, plan("single", single.repeats, 1, single.tokens))],
+      // Paced first: its memory per stream is the growth over the warmed-up process, before 2,000 requests grow the heap.
       [
         "paced",
         () =>
@@ -92,6 +91,8 @@ export async function measureRelay(
             plan("paced", paced.streams, paced.streams, paced.tokens, { rampMs: paced.rampMs, keepArrivals: true }),
           ),
       ],
+      ["per request", () => measurePhase(processes, { tokens: 1, delayMs: 0 }, plan("short", perRequest.requests, perRequest.concurrency, 1))],
+      ["single stream", () => measurePhase(processes, { tokens: single.tokens, delayMs: single.delayMs }, plan("single", single.repeats, 1, single.tokens))],
       [
         "saturated",
         () => measurePhase(processes, { tokens: saturated.tokens, delayMs: 0 }, plan("saturated", saturated.streams, saturated.streams, saturated.tokens)),
