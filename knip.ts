@@ -22,6 +22,7 @@ export default {
   // is part of that API, even while no caller names it.
   ignoreExportsUsedInFile: { interface: true, type: true },
   vite: { config: ["web/vite.config.ts"] },
-  // TEMPORARY (2026-12-01): installed for issue 13, whose branches use them; removed when they merge.
-  ignoreDependencies: ["langchain", "@langchain/anthropic"],
+  // Imported by name at run time, by LangChain's initChatModel (CHAT_MODEL=anthropic:…), never by a static import;
+  // installed so the tests prove a second provider end to end (ADR-24).
+  ignoreDependencies: ["@langchain/anthropic"],
 } satisfies KnipConfig;

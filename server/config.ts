@@ -1,12 +1,21 @@
 import { availableParallelism } from "node:os";
 import type { ModelStreamPath } from "./chat/open-model-stream.js";
+import { isLangChainProvider, LANGCHAIN_PROVIDERS } from "./chat/langchain-providers.js";
 
-/** The server's settings, read once from the environment by `main.ts` and passed down; nothing else reads `process.env`. */
+/**
+ * The server's settings, read once from the environment by `main.ts` and passed down. Nothing else of ours reads
+ * `process.env`; a LangChain provider package reads its own variables (`ANTHROPIC_API_KEY`, …), as LangChain documents.
+ */
 export interface Config {
   port: number;
   /** Interface to listen on; undefined listens on all. */
   host: string | undefined;
   model: ModelConfig;
+  /**
+   * Values the logger must never print that the provider package reads itself: every `*_API_KEY` variable
+   * (`ANTHROPIC_API_KEY`, `GOOGLE_API_KEY`, …) and any `apiKey` in `CHAT_MODEL_OPTIONS`.
+   */
+  providerSecrets: string[];
   upstream: UpstreamConfig;
   /** Interval of SSE heartbeat comments, which keep proxies from closing an idle stream. */
   heartbeatMs: number;
@@ -97,6 +106,17 @@ export type ModelConfig =
       baseUrl: string | undefined;
       /** Ask for the usage chunk (`stream_options.include_usage`); off for servers that reject the option. */
       streamUsage: boolean;
+      /** `CHAT_MODEL_OPTIONS`: more fields for the model's constructor, over ours. */
+      options: Record<string, unknown>;
+    }
+  | {
+      /** Any other provider LangChain's `initChatModel` knows (`CHAT_MODEL=anthropic:claude-sonnet-4-5`, ADR-24). */
+      provider: "langchain";
+      /** LangChain's name for it: `anthropic`, `ollama`, `google-genai`, … */
+      langchainProvider: string;
+      name: string;
+      /** `CHAT_MODEL_OPTIONS`: more fields for the model's constructor, over ours. */
+      options: Record<string, unknown>;
     };
 
 export interface UpstreamConfig {
@@ -158,6 +178,73 @@ function readModelStreamPath(env: Env, problems: string[]): ModelStreamPath {
   if (raw === "off") return "direct";
   if (raw !== "auto") problems.push(`LANGCHAIN_CALLBACKS must be auto, on or off, got "${env.LANGCHAIN_CALLBACKS}"`);
   return TRACING_VARIABLES.some((name) => env[name]?.trim().toLowerCase() === "true") ? "callbacks" : "direct";
+}
+
+/**
+ * The model: `CHAT_MODEL=provider:model` names any provider LangChain's `initChatModel` knows (`openai:` keeps the
+ * `OPENAI_*` settings); without it, `OPENAI_API_KEY` or `OPENAI_BASE_URL` select an OpenAI-compatible endpoint, and
+ * with neither the built-in demo model answers, so the server runs offline out of the box.
+ */
+function readModelConfig(env: Env, problems: string[]): ModelConfig {
+  const demo = (): ModelConfig => ({ provider: "demo", name: DEMO_MODEL_NAME, tokenDelayMs: readInteger(env, "DEMO_TOKEN_DELAY_MS", 30, 0, 10_000, problems) });
+  const options = readModelOptions(env, problems);
+  const openAiCompatible = (name: string): ModelConfig => ({
+    provider: "openai-compatible",
+    name,
+    apiKey: env.OPENAI_API_KEY?.trim() || PLACEHOLDER_API_KEY,
+    baseUrl: readBaseUrl(env, problems),
+    streamUsage: readBoolean(env, "OPENAI_STREAM_USAGE", true, problems),
+    options,
+  });
+  const chatModel = env.CHAT_MODEL?.trim();
+  if (!chatModel) {
+    const useDemo = !env.OPENAI_API_KEY?.trim() && !env.OPENAI_BASE_URL?.trim();
+    return useDemo ? demo() : openAiCompatible(env.OPENAI_MODEL?.trim() || DEFAULT_OPENAI_MODEL);
+  }
+  if (chatModel === "demo") return demo();
+  const colon = chatModel.indexOf(":");
+  const provider = chatModel.slice(0, colon);
+  const name = chatModel.slice(colon + 1).trim();
+  if (colon < 1 || name === "" || !isLangChainProvider(provider)) {
+    problems.push(
+      `CHAT_MODEL must be provider:model, such as anthropic:claude-sonnet-4-5 or ollama:qwen3, with a provider of ${LANGCHAIN_PROVIDERS.join(", ")}; or demo. Got "${chatModel}"`,
+    );
+    return demo();
+  }
+  // Two names for one setting would leave the reader guessing which one won.
+  if (env.OPENAI_MODEL?.trim())
+    problems.push(`Set the model in CHAT_MODEL or in OPENAI_MODEL, not both (CHAT_MODEL="${chatModel}", OPENAI_MODEL="${env.OPENAI_MODEL.trim()}")`);
+  if (provider === "openai") return openAiCompatible(name);
+  return { provider: "langchain", langchainProvider: provider, name, options };
+}
+
+/** `CHAT_MODEL_OPTIONS`: a JSON object of fields for the model's constructor (Claude's `thinking`, Ollama's `baseUrl`, …). */
+function readModelOptions(env: Env, problems: string[]): Record<string, unknown> {
+  const raw = env.CHAT_MODEL_OPTIONS?.trim();
+  if (!raw) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  // Not echoed: it may hold a key.
+  problems.push(`CHAT_MODEL_OPTIONS must be a JSON object, such as {"thinking":{"type":"enabled","budget_tokens":2048}}`);
+  return {};
+}
+
+/** Keys a provider package reads from the environment, and any key given in `CHAT_MODEL_OPTIONS`, for the logger to redact. */
+function readProviderSecrets(env: Env): string[] {
+  const secrets = Object.entries(env)
+    .filter(([name, value]) => name.endsWith("_API_KEY") && name !== "OPENAI_API_KEY" && value?.trim())
+    .map(([, value]) => value!.trim());
+  try {
+    const options = JSON.parse(env.CHAT_MODEL_OPTIONS ?? "{}") as Record<string, unknown>;
+    for (const [field, value] of Object.entries(options)) if (/api_?key$/i.test(field) && typeof value === "string" && value) secrets.push(value);
+  } catch {
+    // reported by readModelOptions
+  }
+  return secrets;
 }
 
 function readBaseUrl(env: Env, problems: string[]): string | undefined {
@@ -231,6 +318,7 @@ function readCorsOrigins(env: Env, problems: string[]): string[] {
 export function listSecrets(config: Config): string[] {
   const secrets: string[] = [];
   if (config.model.provider === "openai-compatible" && config.model.apiKey !== PLACEHOLDER_API_KEY) secrets.push(config.model.apiKey);
+  secrets.push(...config.providerSecrets);
   if (config.redisUrl) {
     try {
       const { password } = new URL(config.redisUrl);
@@ -249,28 +337,19 @@ export interface ConfigDefaults {
 }
 
 /**
- * Reads and validates the configuration; throws a {@link ConfigError} naming every invalid variable. With neither
- * `OPENAI_API_KEY` nor `OPENAI_BASE_URL` set, the built-in demo model answers, so the server runs offline out of the box.
+ * Reads and validates the configuration; throws a {@link ConfigError} naming every invalid variable. With no model
+ * configured (`CHAT_MODEL`, `OPENAI_API_KEY`, `OPENAI_BASE_URL`), the built-in demo model answers, so the server runs
+ * offline out of the box.
  */
 export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores: availableParallelism() }): Config {
   const problems: string[] = [];
-  const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
-  const baseUrl = readBaseUrl(env, problems);
-  const useDemo = apiKey === undefined && !env.OPENAI_BASE_URL?.trim();
   const authConfigured = Boolean(env.API_KEYS?.trim() || env.API_KEYS_FILE?.trim());
 
   const config: Config = {
     port: readInteger(env, "PORT", 3000, 0, 65535, problems),
     host: env.HOST?.trim() || undefined,
-    model: useDemo
-      ? { provider: "demo", name: DEMO_MODEL_NAME, tokenDelayMs: readInteger(env, "DEMO_TOKEN_DELAY_MS", 30, 0, 10_000, problems) }
-      : {
-          provider: "openai-compatible",
-          name: env.OPENAI_MODEL?.trim() || DEFAULT_OPENAI_MODEL,
-          apiKey: apiKey ?? PLACEHOLDER_API_KEY,
-          baseUrl,
-          streamUsage: readBoolean(env, "OPENAI_STREAM_USAGE", true, problems),
-        },
+    model: readModelConfig(env, problems),
+    providerSecrets: readProviderSecrets(env),
     upstream: {
       firstTokenTimeoutMs: readInteger(env, "UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", 30_000, 1, 600_000, problems),
       idleTimeoutMs: readInteger(env, "UPSTREAM_IDLE_TIMEOUT_MS", 30_000, 1, 600_000, problems),

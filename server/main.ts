@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { ApiKeysError, type ApiKeyEntry } from "./auth/parse-api-keys.js";
 import { readApiKeys } from "./auth/read-api-keys.js";
 import { checkMetricsToken } from "./auth/require-metrics-token.js";
+import { findMissingProviderPackage } from "./chat/langchain-providers.js";
 import { runClusterPrimary } from "./cluster/run-cluster-primary.js";
 import { ConfigError, listSecrets, loadConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -41,6 +42,12 @@ function readKeys(config: Config): ApiKeyEntry[] {
 
 const config = readConfig();
 const apiKeys = readKeys(config);
+// Before anything listens or forks: a missing provider package is a configuration error, not a failure per reply.
+const missingPackage = await findMissingProviderPackage(config.model);
+if (missingPackage) {
+  console.error(`Invalid configuration:\n  - ${missingPackage}`);
+  process.exit(1);
+}
 const logger = createLogger(config.logLevel, undefined, { secrets: listSecrets(config) });
 // One Node process relays about 4,000 tokens/s on one core; workers use the others (ADR-7). The primary only
 // forks, supervises and aggregates; with SERVER_WORKERS=1 this process is the server.

@@ -6,6 +6,7 @@ import type { ApiKeyEntry } from "./auth/parse-api-keys.js";
 import { isAuthConfigured, readApiKeys } from "./auth/read-api-keys.js";
 import { reloadApiKeys } from "./auth/reload-api-keys.js";
 import { createChatModel } from "./chat/create-chat-model.js";
+import type { ChatModelHandle } from "./chat/model-info.js";
 import { isClusterMessage, type DrainingMessage } from "./cluster/cluster-messages.js";
 import { createWorkerMetricsSource } from "./cluster/cluster-metrics.js";
 import { createClusterReadiness } from "./cluster/cluster-readiness.js";
@@ -35,15 +36,16 @@ export async function startServer(
   const logger = worker ? baseLogger.child({ worker: worker.id }) : baseLogger;
   let replyLog: OwnedReplyLog;
   let keyRing: ApiKeyRing | undefined;
+  let chat: ChatModelHandle;
   try {
     keyRing = isAuthConfigured(config) ? createApiKeyRing(apiKeys ?? readApiKeys(config)) : undefined;
+    chat = await createChatModel(config);
     replyLog = await createReplyLog(config, logger);
   } catch (error) {
     // One clear line and a clean exit: a process manager's restarts should not fill the log with stack traces.
     logger.fatal(error instanceof Error ? error.message : String(error));
     return exitAfterFlushingLogs(logger, 1);
   }
-  const chat = createChatModel(config);
   // In a cluster the primary counts every worker's replies, so the limit is the whole server's.
   const replies = createReplyRegistry({ maxConcurrent: config.maxConcurrentStreams, ...(worker ? { slots: createPrimaryReplySlots() } : {}) });
   let shuttingDown = false;

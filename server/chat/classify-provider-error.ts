@@ -27,7 +27,7 @@ export function readRetryAfterMs(error: ProviderErrorShape, now = Date.now()): n
 }
 
 /**
- * Maps whatever the OpenAI client or LangChain threw to the contract's error: the provider's status, a broken
+ * Maps whatever the provider's client (OpenAI's, Anthropic's, …) or LangChain threw to the contract's error: the provider's status, a broken
  * connection, a malformed chunk or an error object mid-stream each get their code; anything else is a bug of ours.
  */
 export function classifyProviderError(error: unknown): ContractError {
@@ -50,7 +50,7 @@ export function classifyProviderError(error: unknown): ContractError {
     if (status >= 500) {
       return new ContractError("upstream_unavailable", `The model provider is unavailable (HTTP ${status}).`, { ...options, retryAfterMs });
     }
-    const hint = status === 404 ? " Check OPENAI_MODEL and OPENAI_BASE_URL." : "";
+    const hint = status === 404 ? " Check the model's name and the provider's base URL." : "";
     return new ContractError("upstream_error", `The model provider answered with HTTP ${status}.${hint}`, options);
   }
   // An `{"error": …}` object inside the stream: the provider failed mid-reply and said so (no HTTP status by then).

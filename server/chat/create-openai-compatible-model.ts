@@ -1,5 +1,5 @@
 import type { BaseMessageChunk } from "@langchain/core/messages";
-import { ChatOpenAI, ChatOpenAICompletions, type ChatOpenAIFields } from "@langchain/openai";
+import { ChatOpenAICompletions, type ChatOpenAIFields } from "@langchain/openai";
 
 /**
  * Chat Completions that also keep `delta.reasoning`. Servers spell a reasoning delta two ways: `reasoning_content`
@@ -23,7 +23,10 @@ class ReasoningAwareCompletions extends ChatOpenAICompletions {
   }
 }
 
-/** `ChatOpenAI` for any OpenAI-compatible server, reading reasoning deltas in either spelling (ADR-23 in architecture.md). */
-export function createOpenAiCompatibleModel(fields: ChatOpenAIFields): ChatOpenAI {
-  return new ChatOpenAI({ ...fields, completions: new ReasoningAwareCompletions(fields) });
+/**
+ * `ChatOpenAI`'s fields for any OpenAI-compatible server, reading reasoning deltas in either spelling (ADR-23 in
+ * architecture.md): `initChatModel` passes them to the constructor, whose Chat Completions part is ours.
+ */
+export function openAiCompatibleFields(fields: ChatOpenAIFields): ChatOpenAIFields {
+  return { ...fields, completions: new ReasoningAwareCompletions(fields) };
 }

@@ -7,6 +7,7 @@ import type { UpstreamConfig } from "../config.js";
 import { ContractError } from "../replies/contract-error.js";
 import { classifyProviderError } from "./classify-provider-error.js";
 import { openModelStream } from "./open-model-stream.js";
+import { readChunkFinish } from "./read-chunk-finish.js";
 import { readChunkReasoning } from "./read-chunk-reasoning.js";
 import type { ReplyPart } from "./reply-part.js";
 
@@ -40,16 +41,23 @@ function chunkText(chunk: AIMessageChunk): string {
   return content.map((part: { type?: unknown; text?: unknown }) => (part.type === "text" && typeof part.text === "string" ? part.text : "")).join("");
 }
 
-function toUsage(chunk: AIMessageChunk, includeReasoning: boolean): Usage | undefined {
+/**
+ * The usage so far, updated by one chunk's. Each count is the largest seen: servers that repeat cumulative usage on
+ * every chunk and providers that split it across events (Anthropic: input in `message_start`, output in
+ * `message_delta`, with 0 input there) both come out right.
+ */
+function toUsage(chunk: AIMessageChunk, includeReasoning: boolean, previous: Usage | undefined): Usage | undefined {
   const usage = chunk.usage_metadata;
-  if (!usage) return undefined;
+  if (!usage) return previous;
+  const inputTokens = Math.max(usage.input_tokens, previous?.inputTokens ?? 0);
+  const outputTokens = Math.max(usage.output_tokens, previous?.outputTokens ?? 0);
   // OpenAI reports `reasoning_tokens: 0` for every model that does not reason: left out, so asking for reasoning
   // changes nothing for such a model.
-  const reasoningTokens = includeReasoning ? (usage.output_token_details?.reasoning ?? 0) : 0;
+  const reasoningTokens = includeReasoning ? Math.max(usage.output_token_details?.reasoning ?? 0, previous?.reasoningTokens ?? 0) : 0;
   return {
-    inputTokens: usage.input_tokens,
-    outputTokens: usage.output_tokens,
-    totalTokens: usage.total_tokens,
+    inputTokens,
+    outputTokens,
+    totalTokens: Math.max(usage.total_tokens, previous?.totalTokens ?? 0, inputTokens + outputTokens),
     ...(reasoningTokens > 0 ? { reasoningTokens } : {}),
   };
 }
@@ -104,9 +112,8 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
         }
         const text = chunkText(chunk);
         const reasoning = includeReasoning ? readChunkReasoning(chunk) : "";
-        finishReason ??= chunk.response_metadata?.finish_reason as string | undefined;
-        // Last one wins: some servers repeat cumulative usage on every chunk.
-        usage = toUsage(chunk, includeReasoning) ?? usage;
+        finishReason ??= readChunkFinish(chunk);
+        usage = toUsage(chunk, includeReasoning, usage);
         if (text.length === 0 && reasoning.length === 0) continue;
         sentAny = true;
         consumerBusy = true;
@@ -117,7 +124,7 @@ export async function* streamReply(model: BaseChatModel, messages: BaseMessage[]
         idleTimer.refresh();
       }
       drained = true;
-      // Every OpenAI-compatible server ends a reply with a finish_reason; a stream that just stops was cut off.
+      // Every provider says why a reply ended (finish_reason, stop_reason); a stream that just stops was cut off.
       if (finishReason === undefined) {
         throw new ContractError("upstream_unavailable", "The model provider ended the stream before finishing the reply.");
       }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createChatClient, type ChatClient } from "../../sdk/index.js";
+import { startFakeAnthropicUpstream } from "../../fixtures/fake-anthropic-upstream.js";
 import { startFakeOpenAiUpstream, type FakeOpenAiUpstream, type UpstreamScript } from "../../fixtures/fake-openai-upstream.js";
 import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-test-app.js";
 
@@ -8,6 +9,31 @@ import { startTestApp, upstreamEnv, type TestApp } from "../../fixtures/start-te
  * `undefined` is left out, e.g. `{ OPENAI_API_KEY: undefined }` for a local server that needs no key.
  */
 export type AppEnv = Record<string, string | undefined>;
+
+/**
+ * How the app reaches the model, for suites that must hold for every way (ADR-24, ADR-26): the provider's wire
+ * format (an OpenAI-compatible server, or Anthropic's Messages API through `@langchain/anthropic`) and how chunks
+ * are read (`LANGCHAIN_CALLBACKS`: the direct path, or LangChain's `stream()` with callbacks).
+ */
+export interface ModelSetup {
+  provider: "openai" | "anthropic";
+  callbacks: "off" | "on";
+  /** `model.provider` in the app's answers. */
+  modelInfoProvider: string;
+}
+
+/** Every {@link ModelSetup}, for `describe.each`. */
+export const MODEL_SETUPS: readonly ModelSetup[] = [
+  { provider: "openai", callbacks: "off", modelInfoProvider: "openai-compatible" },
+  { provider: "openai", callbacks: "on", modelInfoProvider: "openai-compatible" },
+  { provider: "anthropic", callbacks: "off", modelInfoProvider: "anthropic" },
+  { provider: "anthropic", callbacks: "on", modelInfoProvider: "anthropic" },
+];
+
+/** A setup's name in a test title. */
+export function describeSetup(setup: ModelSetup): string {
+  return `${setup.provider === "openai" ? "an OpenAI-compatible server" : "Anthropic's Messages API"}, callbacks ${setup.callbacks}`;
+}
 
 /** Options of {@link useAppOnFakeUpstream} and {@link startAppOnFakeUpstream}. */
 export interface AppOnFakeUpstreamOptions<Name extends string> {
@@ -20,6 +46,8 @@ export interface AppOnFakeUpstreamOptions<Name extends string> {
   apps?: Record<Name, AppEnv>;
   /** A built UI every app also serves, as `npm start` does. */
   webRoot?: string;
+  /** The provider and the chunk path; default: an OpenAI-compatible server, `LANGCHAIN_CALLBACKS` unset. */
+  setup?: ModelSetup;
 }
 
 /** The fake upstream and the real apps in front of it, with an SDK client. */
@@ -35,8 +63,16 @@ export interface AppOnFakeUpstream<Name extends string = "app"> {
   close(): Promise<void>;
 }
 
-function envFor(upstreamUrl: string, overrides: AppEnv): Record<string, string> {
-  const merged: AppEnv = { ...upstreamEnv(upstreamUrl), ...overrides };
+/** The environment that points an app at the fake upstream of `setup`'s provider. */
+function setupEnv(upstreamUrl: string, setup: ModelSetup | undefined): AppEnv {
+  if (!setup) return upstreamEnv(upstreamUrl);
+  const callbacks = { LANGCHAIN_CALLBACKS: setup.callbacks };
+  if (setup.provider === "openai") return { ...upstreamEnv(upstreamUrl), ...callbacks };
+  return { CHAT_MODEL: "anthropic:fake-model", CHAT_MODEL_OPTIONS: JSON.stringify({ anthropicApiUrl: upstreamUrl, apiKey: "test-key" }), ...callbacks };
+}
+
+function envFor(upstreamUrl: string, setup: ModelSetup | undefined, overrides: AppEnv): Record<string, string> {
+  const merged: AppEnv = { ...setupEnv(upstreamUrl, setup), ...overrides };
   return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
@@ -45,9 +81,9 @@ function envFor(upstreamUrl: string, overrides: AppEnv): Record<string, string> 
  * left running when one fails to start. Prefer {@link useAppOnFakeUpstream} in a test file.
  */
 export async function startAppOnFakeUpstream<Name extends string = "app">(options: AppOnFakeUpstreamOptions<Name> = {}): Promise<AppOnFakeUpstream<Name>> {
-  const upstream = await startFakeOpenAiUpstream(options.script);
+  const upstream = await (options.setup?.provider === "anthropic" ? startFakeAnthropicUpstream : startFakeOpenAiUpstream)(options.script);
   const wanted = Object.entries<AppEnv>(options.apps ?? ({ app: {} } as Record<Name, AppEnv>));
-  const settled = await Promise.allSettled(wanted.map(([, env]) => startTestApp(envFor(upstream.baseUrl, env), { webRoot: options.webRoot })));
+  const settled = await Promise.allSettled(wanted.map(([, env]) => startTestApp(envFor(upstream.baseUrl, options.setup, env), { webRoot: options.webRoot })));
   const started = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
   const close = async () => {
     await Promise.all(started.map((app) => app.close()));

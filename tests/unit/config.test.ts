@@ -18,7 +18,43 @@ describe("loadConfig", () => {
       apiKey: "sk-test",
       baseUrl: undefined,
       streamUsage: true,
+      options: {},
     });
+  });
+
+  it("reads CHAT_MODEL as provider:model, keeping the OPENAI_* settings for openai:", () => {
+    expect(loadConfig({ CHAT_MODEL: "anthropic:claude-sonnet-4-5" }).model).toEqual({
+      provider: "langchain",
+      langchainProvider: "anthropic",
+      name: "claude-sonnet-4-5",
+      options: {},
+    });
+    // Model names may hold colons themselves (Ollama's tags).
+    expect(loadConfig({ CHAT_MODEL: "ollama:qwen3:8b", CHAT_MODEL_OPTIONS: '{"baseUrl":"http://gpu:11434"}' }).model).toEqual({
+      provider: "langchain",
+      langchainProvider: "ollama",
+      name: "qwen3:8b",
+      options: { baseUrl: "http://gpu:11434" },
+    });
+    expect(loadConfig({ CHAT_MODEL: "openai:gpt-4.1-mini", OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: "http://proxy:8080/v1" }).model).toMatchObject({
+      provider: "openai-compatible",
+      name: "gpt-4.1-mini",
+      apiKey: "sk-test",
+      baseUrl: "http://proxy:8080/v1",
+    });
+    expect(loadConfig({ CHAT_MODEL: "demo", OPENAI_API_KEY: "sk-test" }).model.provider).toBe("demo");
+  });
+
+  it("refuses a CHAT_MODEL that names no provider LangChain knows, a model set twice, and CHAT_MODEL_OPTIONS that is not a JSON object", () => {
+    for (const chatModel of ["claude-sonnet-4-5", "anthropic:", ":gpt-4o", "antropic:claude-sonnet-4-5"]) {
+      expect(() => loadConfig({ CHAT_MODEL: chatModel }), chatModel).toThrow(/CHAT_MODEL must be provider:model, .*anthropic, .*google-genai/);
+    }
+    expect(() => loadConfig({ CHAT_MODEL: "openai:gpt-4o", OPENAI_MODEL: "gpt-4o-mini" })).toThrow(/CHAT_MODEL or in OPENAI_MODEL, not both/);
+    for (const options of ["[1]", "not json", '"text"', "null"]) {
+      expect(() => loadConfig({ CHAT_MODEL: "anthropic:claude-sonnet-4-5", CHAT_MODEL_OPTIONS: options }), options).toThrow(
+        /CHAT_MODEL_OPTIONS must be a JSON object/,
+      );
+    }
   });
 
   it("accepts a keyless OpenAI-compatible server such as Ollama", () => {

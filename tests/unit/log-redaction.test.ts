@@ -45,6 +45,17 @@ describe("secrets in log lines", () => {
       "p@ss-word-1",
     ]);
     expect(listSecrets(loadConfig({ OPENAI_BASE_URL: "http://localhost:11434/v1" }))).toEqual([]);
+    // Provider packages read their own keys; any *_API_KEY, and a key given in CHAT_MODEL_OPTIONS, is redacted too.
+    expect(
+      listSecrets(
+        loadConfig({
+          CHAT_MODEL: "anthropic:claude-sonnet-4-5",
+          ANTHROPIC_API_KEY: "sk-ant-123456789",
+          GOOGLE_API_KEY: "AIza-123456789",
+          CHAT_MODEL_OPTIONS: '{"apiKey":"sk-inline-123456789","thinking":{"type":"enabled","budget_tokens":1024}}',
+        }),
+      ).sort(),
+    ).toEqual(["AIza-123456789", "sk-ant-123456789", "sk-inline-123456789"]);
     expect(listSecrets(loadConfig({}))).toEqual([]);
   });
 });
