@@ -40,7 +40,7 @@ function withinRequestTime<T>(pending: Promise<T>): Promise<T> {
 const RUNNING_TTL_MS = 10 * 60_000;
 
 export interface RedisReplyLog extends ReplyLog {
-  /** Stops renewing leases and closes the extra connections. */
+  /** Stops renewing leases and closes the extra connections (the writer's after its queued writes). */
   dispose(): Promise<void>;
 }
 
@@ -62,6 +62,12 @@ export async function createRedisReplyLog({ client, log, retentionMs, leaseMs = 
   await subscriber.subscribe(STOP_CHANNEL, (messageId) => {
     if (running.has(messageId)) void local.requestStop(messageId);
   });
+  // Every reply's events go out on a connection of their own. On the shared one, a new request's commands (open,
+  // status, Stop, rate limits, the readiness PING) would queue behind thousands of unacknowledged XADDs whenever
+  // Redis falls behind the token rate (measured: 503 storage_unavailable for new replies at saturation, ADR-13).
+  const writer = client.duplicate();
+  writer.on("error", () => {}); // as the subscriber; a failed write is logged with the write
+  await writer.connect();
 
   const failed = (what: string) => (error: unknown) => log.warn({ err: error instanceof Error ? error.message : String(error) }, `Redis: ${what} failed`);
 
@@ -86,8 +92,8 @@ export async function createRedisReplyLog({ client, log, retentionMs, leaseMs = 
     const keys = replyKeys(messageId);
     // Not awaited: commands go out in order on one connection (and wait in the offline queue while Redis is away), so
     // the generator is never slowed by Redis. A refused id means another writer took over: nothing to add.
-    client.xAdd(keys.events, `${event.id}-0`, { event: event.event, data: event.data }).catch(failed(`appending event ${event.id} of ${messageId}`));
-    if (event.id === 1) client.pExpire(keys.events, RUNNING_TTL_MS).catch(failed("setting an expiry"));
+    writer.xAdd(keys.events, `${event.id}-0`, { event: event.event, data: event.data }).catch(failed(`appending event ${event.id} of ${messageId}`));
+    if (event.id === 1) writer.pExpire(keys.events, RUNNING_TTL_MS).catch(failed("setting an expiry"));
   };
 
   const log_: RedisReplyLog = {
@@ -112,7 +118,8 @@ export async function createRedisReplyLog({ client, log, retentionMs, leaseMs = 
       running.delete(messageId);
       await local.close(messageId, keepMs);
       const keys = replyKeys(messageId);
-      await client
+      // On the writer's connection: after every event of the reply, so no reader sees it ended with events missing.
+      await writer
         .multi()
         .hSet(keys.meta, "state", "ended")
         .pExpire(keys.meta, keepMs)
@@ -161,6 +168,8 @@ export async function createRedisReplyLog({ client, log, retentionMs, leaseMs = 
     async dispose() {
       clearInterval(renew);
       if (subscriber.isOpen) await subscriber.close().catch(() => subscriber.destroy());
+      // close() lets queued writes (a reply's last events) reach Redis before the connection ends.
+      if (writer.isOpen) await writer.close().catch(() => writer.destroy());
     },
   };
   return log_;
