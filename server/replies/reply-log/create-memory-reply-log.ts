@@ -65,6 +65,11 @@ export function createMemoryReplyLog(now: () => number = Date.now): ReplyLog {
       const reply = replies.get(messageId);
       if (!reply) return;
       reply.readers += 1;
+      // One abort listener for the reader's whole life, not one per wait: a caught-up reader waits once per token,
+      // and adding and removing a listener on an AbortSignal each time was a measurable share of the CPU per token.
+      let wakeReader: (() => void) | undefined;
+      const onAbort = () => wakeReader?.();
+      signal.addEventListener("abort", onAbort, { once: true });
       try {
         // Ids are 1..n in order, so the event after `afterId` is at index `afterId`.
         for (let next = Math.max(0, afterId); !signal.aborted;) {
@@ -74,16 +79,13 @@ export function createMemoryReplyLog(now: () => number = Date.now): ReplyLog {
           }
           if (reply.ended) return;
           await new Promise<void>((resolve) => {
-            const done = () => {
-              signal.removeEventListener("abort", done);
-              reply.wakers.delete(done);
-              resolve();
-            };
-            reply.wakers.add(done);
-            signal.addEventListener("abort", done, { once: true });
+            wakeReader = resolve;
+            reply.wakers.add(resolve);
           });
         }
       } finally {
+        if (wakeReader) reply.wakers.delete(wakeReader);
+        signal.removeEventListener("abort", onAbort);
         reply.readers -= 1;
         reply.lastReadAt = now();
       }
