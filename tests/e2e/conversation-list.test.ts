@@ -70,10 +70,16 @@ async function readState(page: Page): Promise<StoredStateV1_1> {
   return JSON.parse((await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY))!) as StoredStateV1_1;
 }
 
+/**
+ * The elements' sizes in CSS pixels, at Chromium's layout precision (1/64 px): on a phone's device scale a 44 px
+ * box can read 43.99999237 from `getBoundingClientRect()` (seen in CI), while 43.98 px would still read 43.984375.
+ */
 async function boxOf(page: Page, selector: string): Promise<{ width: number; height: number }[]> {
-  return page
+  const toLayoutUnits = (pixels: number) => Math.round(pixels * 64) / 64;
+  const boxes = await page
     .locator(selector)
     .evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect()).map(({ width, height }) => ({ width, height })));
+  return boxes.map(({ width, height }) => ({ width: toLayoutUnits(width), height: toLayoutUnits(height) }));
 }
 
 async function itemBoxes(page: Page): Promise<string> {
