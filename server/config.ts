@@ -185,9 +185,8 @@ function readModelStreamPath(env: Env, problems: string[]): ModelStreamPath {
  * `OPENAI_*` settings); without it, `OPENAI_API_KEY` or `OPENAI_BASE_URL` select an OpenAI-compatible endpoint, and
  * with neither the built-in demo model answers, so the server runs offline out of the box.
  */
-function readModelConfig(env: Env, problems: string[]): ModelConfig {
+function readModelConfig(env: Env, options: Record<string, unknown>, problems: string[]): ModelConfig {
   const demo = (): ModelConfig => ({ provider: "demo", name: DEMO_MODEL_NAME, tokenDelayMs: readInteger(env, "DEMO_TOKEN_DELAY_MS", 30, 0, 10_000, problems) });
-  const options = readModelOptions(env, problems);
   const openAiCompatible = (name: string): ModelConfig => ({
     provider: "openai-compatible",
     name,
@@ -234,17 +233,12 @@ function readModelOptions(env: Env, problems: string[]): Record<string, unknown>
 }
 
 /** Keys a provider package reads from the environment, and any key given in `CHAT_MODEL_OPTIONS`, for the logger to redact. */
-function readProviderSecrets(env: Env): string[] {
-  const secrets = Object.entries(env)
-    .filter(([name, value]) => name.endsWith("_API_KEY") && name !== "OPENAI_API_KEY" && value?.trim())
-    .map(([, value]) => value!.trim());
-  try {
-    const options = JSON.parse(env.CHAT_MODEL_OPTIONS ?? "{}") as Record<string, unknown>;
-    for (const [field, value] of Object.entries(options)) if (/api_?key$/i.test(field) && typeof value === "string" && value) secrets.push(value);
-  } catch {
-    // reported by readModelOptions
-  }
-  return secrets;
+function readProviderSecrets(env: Env, options: Record<string, unknown>): string[] {
+  const fromEnv = Object.entries(env).flatMap(([name, value]) =>
+    name.endsWith("_API_KEY") && name !== "OPENAI_API_KEY" && value?.trim() ? [value.trim()] : [],
+  );
+  const fromOptions = Object.entries(options).flatMap(([field, value]) => (/api_?key$/i.test(field) && typeof value === "string" && value ? [value] : []));
+  return [...fromEnv, ...fromOptions];
 }
 
 function readBaseUrl(env: Env, problems: string[]): string | undefined {
@@ -343,13 +337,14 @@ export interface ConfigDefaults {
  */
 export function loadConfig(env: Env, defaults: ConfigDefaults = { availableCores: availableParallelism() }): Config {
   const problems: string[] = [];
+  const modelOptions = readModelOptions(env, problems);
   const authConfigured = Boolean(env.API_KEYS?.trim() || env.API_KEYS_FILE?.trim());
 
   const config: Config = {
     port: readInteger(env, "PORT", 3000, 0, 65535, problems),
     host: env.HOST?.trim() || undefined,
-    model: readModelConfig(env, problems),
-    providerSecrets: readProviderSecrets(env),
+    model: readModelConfig(env, modelOptions, problems),
+    providerSecrets: readProviderSecrets(env, modelOptions),
     upstream: {
       firstTokenTimeoutMs: readInteger(env, "UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", 30_000, 1, 600_000, problems),
       idleTimeoutMs: readInteger(env, "UPSTREAM_IDLE_TIMEOUT_MS", 30_000, 1, 600_000, problems),
